@@ -1,0 +1,43 @@
+"""symdiff: symbolic differentiation that makes expression swell visible, then beats it.
+
+>>> import symdiff
+>>> x, w, b = symdiff.symbols("x w b")
+>>> f = 1 / (symdiff.exp(-(w*x + b)) + 1)
+>>> print(symdiff.diff(f, w))
+x*exp(-(w*x + b))/(exp(-(w*x + b)) + 1)**2
+"""
+
+from __future__ import annotations
+
+from .diff import diff, grad, hessian, jacobian
+from .errors import (
+    ConversionError,
+    DifferentiationError,
+    DomainError,
+    EvaluationError,
+    MissingValueError,
+    ParseError,
+    SymdiffError,
+)
+from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, as_expr, free_symbols, symbols
+from .interop import from_sympy, to_sympy
+from .measure import dag_size, depth, tree_size
+from .ops import OPS, Op, register_op
+from .parse import parse
+from .printing import to_latex as latex
+from .printing import to_text
+from .program import Assignment, Program, cse
+
+__version__ = "0.1.0"
+
+# The elementary functions (exp, log, sin, …, sigmoid, relu) come from the op table.
+globals().update(FUNCTION_BUILDERS)
+
+__all__ = [
+    "Expr", "Symbol", "Constant", "symbols", "as_expr", "free_symbols", "parse", "latex",
+    "to_text", "diff", "grad", "jacobian", "hessian", "dag_size", "tree_size", "depth",
+    "Op", "OPS", "register_op", "to_sympy", "from_sympy", "cse", "Program", "Assignment",
+    "SymdiffError", "ParseError", "EvaluationError", "DomainError", "MissingValueError",
+    "DifferentiationError", "ConversionError",
+    *FUNCTION_BUILDERS,
+]

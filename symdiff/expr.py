@@ -1,0 +1,526 @@
+"""Expression nodes: immutable, slotted, hash-consed.
+
+Every node is built through a factory that first folds the trivial cases (constants, 0 and 1,
+``-(-x)``, ``x - x``) and then interns the result in a weak-value table keyed by (op, args). Two
+structurally equal expressions are therefore the same object, equality is identity, and an
+expression is a DAG in which every shared subexpression is stored once. The weak table is the
+only global state in symdiff: nodes nobody references are freed.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import operator
+import re
+import weakref
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from typing import Any, Union
+
+from . import ops as _ops
+from .errors import ConversionError
+from .evaluation import evaluate_many
+from .ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
+from .printing import to_latex, to_text
+from .traversal import toposort
+
+__all__ = [
+    "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
+    "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
+    "free_symbols", "substitute",
+]
+
+ExprLike = Union["Expr", int, float]
+
+_INTERN: weakref.WeakValueDictionary[Any, Expr] = weakref.WeakValueDictionary()
+# Exact integer powers are folded only while the result stays small.
+_MAX_FOLDED_BITS = 4096
+
+
+class Expr:
+    """An expression node. Build nodes with :func:`symbols`, numbers, operators and the
+    functions of the op table (``symdiff.sin`` …), or with :func:`symdiff.parse`.
+
+    >>> from symdiff import symbols, exp
+    >>> x, w, b = symbols("x w b")
+    >>> f = 1 / (exp(-(w*x + b)) + 1)
+    >>> f.evaluate({x: 1.0, w: 0.0, b: 0.0})
+    0.5
+    """
+
+    __slots__ = ("__weakref__", "_hash", "args", "op")
+    op: Op
+    args: tuple[Expr, ...]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Expr:
+        raise ConversionError("build expressions with symbols(), numbers and operators, "
+                              "or with symdiff.parse()")
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[Callable[..., Expr], tuple[Any, ...]]:
+        # A flat instruction list: pickling never recurses, whatever the depth.
+        order = toposort((self,))
+        index = {node: i for i, node in enumerate(order)}
+        code = [node._leaf_key() if node.op.kind == "leaf"
+                else (node.op.name, *(index[a] for a in node.args)) for node in order]
+        return _rebuild, (code,)
+
+    def _leaf_key(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    # --- arithmetic ---------------------------------------------------------------------
+    def __add__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else add(self, o)
+
+    def __radd__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else add(o, self)
+
+    def __sub__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else sub(self, o)
+
+    def __rsub__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else sub(o, self)
+
+    def __mul__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else mul(self, o)
+
+    def __rmul__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else mul(o, self)
+
+    def __truediv__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else div(self, o)
+
+    def __rtruediv__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else div(o, self)
+
+    def __pow__(self, other: ExprLike, modulo: None = None) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None or modulo is not None else power(self, o)
+
+    def __rpow__(self, other: ExprLike) -> Expr:
+        o = _coerce(other)
+        return NotImplemented if o is None else power(o, self)
+
+    def __neg__(self) -> Expr:
+        return neg(self)
+
+    def __pos__(self) -> Expr:
+        return self
+
+    def __abs__(self) -> Expr:
+        return apply(_ops.FUNCTIONS["abs"], self)
+
+    # --- inspection ---------------------------------------------------------------------
+    @property
+    def free_symbols(self) -> tuple[Symbol, ...]:
+        """The symbols the expression depends on, sorted by name."""
+        return free_symbols(self)
+
+    @property
+    def is_symbol(self) -> bool:
+        return self.op is SYMBOL
+
+    @property
+    def is_constant(self) -> bool:
+        return self.op is CONST
+
+    def evaluate(self, values: Mapping[Any, Any] | None = None, /, **by_name: float) -> float:
+        """The float value at ``values`` (keys: symbols or names; or keyword arguments).
+
+        One pass over the DAG: each shared node is computed once. Raises
+        :class:`symdiff.MissingValueError` for a symbol without a value and
+        :class:`symdiff.DomainError` outside an op's domain (``log(-1)``, ``1/0``).
+
+        >>> from symdiff import parse
+        >>> parse("x*y + 1").evaluate(x=2, y=3)
+        7.0
+        """
+        if by_name:
+            if values is not None and not isinstance(values, Mapping):
+                return evaluate_many((self,), values)[0]  # reports the bad mapping
+            values = {**(values or {}), **by_name}
+        return evaluate_many((self,), {} if values is None else values)[0]
+
+    def subs(self, mapping: Mapping[Any, ExprLike]) -> Expr:
+        """Replace symbols (keys: symbols or names) by expressions or numbers."""
+        return substitute(self, mapping)
+
+    # --- printing -----------------------------------------------------------------------
+    def __str__(self) -> str:
+        return to_text(self)
+
+    def __repr__(self) -> str:
+        return f"parse({to_text(self)!r})"
+
+    def _repr_latex_(self) -> str:
+        text = to_latex(self)
+        return f"$${text}$$" if "aligned" in text else f"${text}$"
+
+
+class Symbol(Expr):
+    """A named variable. ``Symbol("x") is Symbol("x")``."""
+
+    __slots__ = ("name",)
+    name: str
+
+    def __new__(cls, name: str) -> Symbol:
+        if not isinstance(name, str) or not name:
+            raise ConversionError(f"a symbol name must be a non-empty string, not {name!r}")
+        key = ("symbol", name)
+        node = _INTERN.get(key)
+        if node is None:
+            node = object.__new__(cls)
+            node.op, node.args, node.name, node._hash = SYMBOL, (), name, hash(key)
+            node = _INTERN.setdefault(key, node)
+        return node  # type: ignore[return-value]
+
+    def _leaf_key(self) -> tuple[Any, ...]:
+        return ("symbol", self.name)
+
+    def __repr__(self) -> str:
+        return f"Symbol({self.name!r})"
+
+
+class Constant(Expr):
+    """A number: an exact int or a finite float. ``Constant(2)`` and ``Constant(2.0)`` differ."""
+
+    __slots__ = ("value",)
+    value: int | float
+
+    def __new__(cls, value: int | float) -> Constant:
+        value = _number(value)
+        key = ("const", "i", value) if isinstance(value, int) else ("const", "f", value.hex())
+        node = _INTERN.get(key)
+        if node is None:
+            node = object.__new__(cls)
+            node.op, node.args, node.value, node._hash = CONST, (), value, hash(key)
+            node = _INTERN.setdefault(key, node)
+        return node  # type: ignore[return-value]
+
+    def _leaf_key(self) -> tuple[Any, ...]:
+        return ("const", self.value)
+
+    def __repr__(self) -> str:
+        return f"Constant({self.value!r})"
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ConversionError(f"not a real number: {value!r}")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    value = float(value)
+    if not math.isfinite(value):
+        raise ConversionError(f"constants must be finite, not {value!r}")
+    return value
+
+
+def _coerce(value: Any) -> Expr | None:
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return Constant(value)
+    return None
+
+
+def as_expr(value: Any) -> Expr:
+    """``value`` as an expression: expressions pass through, numbers become constants,
+    strings are not accepted (use :func:`symdiff.parse`)."""
+    node = _coerce(value)
+    if node is None:
+        hint = " (use symdiff.parse for text)" if isinstance(value, str) else ""
+        raise ConversionError(f"cannot make an expression from {value!r}{hint}")
+    return node
+
+
+def _make(op: Op, args: tuple[Expr, ...]) -> Expr:
+    key = (op, *args)
+    node = _INTERN.get(key)
+    if node is None:
+        node = object.__new__(Expr)
+        node.op, node.args = op, args
+        node._hash = hash((op.name, *args))
+        node = _INTERN.setdefault(key, node)
+    return node
+
+
+# --- constructors with construction-time folding ------------------------------------------
+
+def _value(node: Expr) -> int | float | None:
+    return node.value if node.op is CONST else None  # type: ignore[attr-defined]
+
+
+def _folded(result: Any) -> Expr | None:
+    if isinstance(result, float) and not math.isfinite(result):
+        return None  # keep the node: evaluating it reports the problem
+    return Constant(result)
+
+
+def _zero_like(*values: Any) -> Constant:
+    return Constant(0.0 if any(isinstance(v, float) for v in values) else 0)
+
+
+def add(a: ExprLike, b: ExprLike) -> Expr:
+    """``a + b``, folding constants and ``x + 0``; ``a + (-b)`` becomes ``a - b``."""
+    a, b = as_expr(a), as_expr(b)
+    va, vb = _value(a), _value(b)
+    if va is not None and vb is not None:
+        return _folded(va + vb) or _make(ADD, (a, b))
+    if va == 0:
+        return b
+    if vb is not None:
+        if vb == 0:
+            return a
+        if vb < 0:
+            return _make(SUB, (a, Constant(-vb)))
+    if b.op is NEG:
+        return sub(a, b.args[0])
+    return _make(ADD, (a, b))
+
+
+def sub(a: ExprLike, b: ExprLike) -> Expr:
+    """``a - b``, folding constants, ``x - 0``, ``0 - x → -x`` and ``x - x → 0``."""
+    a, b = as_expr(a), as_expr(b)
+    va, vb = _value(a), _value(b)
+    if va is not None and vb is not None:
+        return _folded(va - vb) or _make(SUB, (a, b))
+    if a is b:
+        return Constant(0)
+    if vb is not None:
+        if vb == 0:
+            return a
+        if vb < 0:
+            return add(a, Constant(-vb))
+    if va == 0:
+        return neg(b)
+    if b.op is NEG:
+        return add(a, b.args[0])
+    return _make(SUB, (a, b))
+
+
+def mul(a: ExprLike, b: ExprLike) -> Expr:
+    """``a * b``, folding constants, ``x*0``, ``x*1``, ``x*(-1) → -x``; a constant factor is
+    written first, signs move out of products and ``(1/y)*z`` becomes ``z/y``."""
+    a, b = as_expr(a), as_expr(b)
+    va, vb = _value(a), _value(b)
+    if va is not None and vb is not None:
+        return _folded(va * vb) or _make(MUL, (a, b))
+    if va == 0 or vb == 0:
+        return _zero_like(va, vb)
+    if va == 1:
+        return b
+    if vb == 1:
+        return a
+    if va == -1:
+        return neg(b)
+    if vb == -1:
+        return neg(a)
+    if vb is not None:
+        return _make(MUL, (b, a))
+    # Signs move outward (so that sums turn them into subtractions) and reciprocals become
+    # quotients: (-a)*b → -(a*b), (1/y)*z → z/y.
+    if a.op is NEG:
+        return neg(mul(a.args[0], b))
+    if b.op is NEG:
+        return neg(mul(a, b.args[0]))
+    if b.op is DIV and _value(b.args[0]) == 1 and isinstance(_value(b.args[0]), int):
+        return div(a, b.args[1])
+    if a.op is DIV and _value(a.args[0]) == 1 and isinstance(_value(a.args[0]), int):
+        return div(b, a.args[1])
+    return _make(MUL, (a, b))
+
+
+def div(a: ExprLike, b: ExprLike) -> Expr:
+    """``a / b``, folding exact and float quotients, ``x/1``, ``0/x`` and ``x/x → 1``.
+    Division by a zero constant is kept (evaluating it raises :class:`DomainError`)."""
+    a, b = as_expr(a), as_expr(b)
+    va, vb = _value(a), _value(b)
+    if vb == 0:
+        return _make(DIV, (a, b))
+    if va is not None and vb is not None:
+        if isinstance(va, int) and isinstance(vb, int):
+            quotient, remainder = divmod(va, vb)
+            return Constant(quotient) if remainder == 0 else _make(DIV, (a, b))
+        return _folded(va / vb) or _make(DIV, (a, b))
+    if va == 0:
+        return _zero_like(va, vb)
+    if vb == 1:
+        return a
+    if vb == -1:
+        return neg(a)
+    if a is b:
+        return Constant(1)
+    if a.op is NEG:
+        return neg(div(a.args[0], b))
+    if va is not None and va < 0:
+        return neg(div(Constant(-va), b))
+    if b.op is NEG:
+        return neg(div(a, b.args[0]))
+    return _make(DIV, (a, b))
+
+
+def power(a: ExprLike, b: ExprLike) -> Expr:
+    """``a ** b``, folding ``x**0 → 1``, ``x**1 → x``, ``1**x → 1`` and constant powers."""
+    a, b = as_expr(a), as_expr(b)
+    va, vb = _value(a), _value(b)
+    if vb == 0:
+        return Constant(1)
+    if vb == 1:
+        return a
+    if va == 1 and isinstance(va, int):
+        return Constant(1)
+    if va is not None and vb is not None:
+        if isinstance(va, int) and isinstance(vb, int):
+            if vb > 0 and abs(va).bit_length() * vb <= _MAX_FOLDED_BITS:
+                return Constant(va**vb)
+            return _make(POW, (a, b))
+        try:
+            return _folded(math.pow(va, vb)) or _make(POW, (a, b))
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return _make(POW, (a, b))
+    return _make(POW, (a, b))
+
+
+def neg(a: ExprLike) -> Expr:
+    """``-a``, folding constants and ``-(-x) → x``."""
+    a = as_expr(a)
+    va = _value(a)
+    if va is not None:
+        return Constant(-va)
+    if a.op is NEG:
+        return a.args[0]
+    return _make(NEG, (a,))
+
+
+_ARITHMETIC: dict[Op, Callable[..., Expr]] = {
+    ADD: add, SUB: sub, MUL: mul, DIV: div, POW: power, NEG: neg,
+}
+
+
+def apply(op: Op, *args: ExprLike) -> Expr:
+    """The node ``op(*args)``, folded where trivial. The one constructor every pass uses."""
+    builder = _ARITHMETIC.get(op)
+    if builder is not None:
+        return builder(*args)
+    if len(args) != op.arity:
+        raise ConversionError(f"{op.name} takes {op.arity} argument(s), got {len(args)}")
+    nodes = tuple(as_expr(a) for a in args)
+    values = [_value(n) for n in nodes]
+    if op.kind == "function" and all(v is not None for v in values):
+        if len(values) == 1 and values[0] in op.exact:
+            exact = op.exact[values[0]]
+            return Constant(float(exact) if isinstance(values[0], float) else exact)
+        if any(isinstance(v, float) for v in values):
+            try:
+                return _folded(op.evaluate(*values)) or _make(op, nodes)
+            except (ValueError, OverflowError, ZeroDivisionError):
+                pass
+    return _make(op, nodes)
+
+
+class _SymbolicFunctions:
+    """The namespace ``F`` that partial-derivative rules call, building nodes."""
+
+    def __getattr__(self, name: str) -> Callable[..., Expr]:
+        try:
+            op = _ops.OPS[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        builder = _ARITHMETIC.get(op) or partial(apply, op)
+        setattr(self, name, builder)
+        return builder
+
+
+SYMBOLIC = _SymbolicFunctions()
+
+
+def _function_builder(op: Op) -> Callable[[ExprLike], Expr]:
+    def build(x: ExprLike) -> Expr:
+        return apply(op, x)
+
+    build.__name__ = build.__qualname__ = op.name
+    build.__doc__ = (op.doc or f"The function {op.name}(x).") + (
+        f"\n\n>>> import symdiff\n>>> print(symdiff.{op.name}(symdiff.Symbol('x')))\n"
+        f"{op.name}(x)\n")
+    return build
+
+
+#: ``{name: builder}`` for every function of the op table (``symdiff.sin`` is one of them).
+FUNCTION_BUILDERS: dict[str, Callable[[ExprLike], Expr]] = {
+    name: _function_builder(op) for name, op in _ops.FUNCTIONS.items()
+}
+
+
+def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
+    """Symbols from a string of names separated by spaces or commas (or an iterable of names);
+    ``"w0:3"`` stands for ``w0 w1 w2``.
+
+    >>> symbols("x w b")
+    (Symbol('x'), Symbol('w'), Symbol('b'))
+    >>> symbols("w0:3")
+    (Symbol('w0'), Symbol('w1'), Symbol('w2'))
+    """
+    if isinstance(names, str):
+        parts = []
+        for part in re.split(r"[\s,]+", names):
+            span = re.fullmatch(r"(.*?)(\d+):(\d+)", part)
+            if span:  # "w0:3" → w0, w1, w2 (as SymPy)
+                stem, start, stop = span.group(1), int(span.group(2)), int(span.group(3))
+                parts.extend(f"{stem}{i}" for i in range(start, stop))
+            elif part:
+                parts.append(part)
+    else:
+        parts = list(names)
+    if not parts:
+        raise ConversionError("symbols() needs at least one name")
+    return tuple(Symbol(p) for p in parts)
+
+
+def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
+    """Symbols that one expression or a sequence of them depends on, sorted by name."""
+    roots = (exprs,) if isinstance(exprs, Expr) else tuple(as_expr(e) for e in exprs)
+    found = [n for n in toposort(roots) if n.op is SYMBOL]
+    return tuple(sorted(found, key=operator.attrgetter("name")))  # type: ignore[arg-type]
+
+
+def substitute(expr: Expr, mapping: Mapping[Any, ExprLike]) -> Expr:
+    """``expr`` with symbols replaced (keys: symbols or names), rebuilt in one pass."""
+    by_name = {}
+    for key, value in mapping.items():
+        name = key if isinstance(key, str) else getattr(key, "name", None)
+        if name is None:
+            raise ConversionError(f"substitution key {key!r} is not a symbol or a name")
+        by_name[name] = as_expr(value)
+    new: dict[Expr, Expr] = {}
+    for node in toposort((expr,)):
+        if node.op is SYMBOL:
+            new[node] = by_name.get(node.name, node)  # type: ignore[attr-defined]
+        elif node.op is CONST:
+            new[node] = node
+        else:
+            new[node] = apply(node.op, *(new[a] for a in node.args))
+    return new[expr]
+
+
+def _rebuild(code: list[tuple[Any, ...]]) -> Expr:
+    built: list[Expr] = []
+    for instruction in code:
+        head = instruction[0]
+        if head == "symbol":
+            built.append(Symbol(instruction[1]))
+        elif head == "const":
+            built.append(Constant(instruction[1]))
+        else:
+            built.append(apply(_ops.get_op(head), *(built[i] for i in instruction[1:])))
+    return built[-1]

@@ -1,0 +1,77 @@
+"""Iterative graph walks over expression DAGs.
+
+Everything here works on any node with an ``args`` tuple and never recurses, so expressions
+hundreds of thousands of levels deep are walked without touching Python's recursion limit.
+Every other pass in symdiff is a loop over :func:`toposort`'s order with a local memo dict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["toposort", "use_counts", "tree_sizes", "depths", "as_roots"]
+
+
+def as_roots(exprs: Any) -> tuple[Any, ...]:
+    """One expression or an iterable of them, as a tuple of roots."""
+    if hasattr(exprs, "args"):
+        return (exprs,)
+    return tuple(exprs)
+
+
+def toposort(roots: Iterable[Any]) -> list[Any]:
+    """Distinct nodes reachable from ``roots``, children before parents.
+
+    Deterministic: a depth-first post-order that visits arguments left to right.
+    """
+    order: list[Any] = []
+    seen: set[int] = set()
+    append = order.append
+    for root in roots:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.args))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    stack.append((child, iter(child.args)))
+                    break
+            else:
+                stack.pop()
+                append(node)
+    return order
+
+
+def use_counts(order: list[Any], roots: Iterable[Any] = ()) -> dict[Any, int]:
+    """How many times each node is referenced: by parents' argument slots (``a + a`` counts
+    ``a`` twice) and once per appearance in ``roots``."""
+    counts = dict.fromkeys(order, 0)
+    for node in order:
+        for child in node.args:
+            counts[child] += 1
+    for root in roots:
+        counts[root] += 1
+    return counts
+
+
+def tree_sizes(order: list[Any]) -> dict[Any, int]:
+    """Size of each node written out as a tree (exact ints, by dynamic programming)."""
+    size: dict[Any, int] = {}
+    for node in order:
+        total = 1
+        for child in node.args:
+            total += size[child]
+        size[node] = total
+    return size
+
+
+def depths(order: list[Any]) -> dict[Any, int]:
+    """Height of each node: 0 for leaves, 1 + the deepest argument otherwise."""
+    depth: dict[Any, int] = {}
+    for node in order:
+        depth[node] = 1 + max((depth[c] for c in node.args), default=-1)
+    return depth
