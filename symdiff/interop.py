@@ -87,7 +87,8 @@ def to_sympy(exprs: Any, real: bool = True) -> Any:
             out[node] = sympy.Symbol(node.name, real=real)  # type: ignore[attr-defined]
         elif name == "const":
             value = node.value  # type: ignore[attr-defined]
-            out[node] = sympy.Integer(value) if isinstance(value, int) else sympy.Float(value, precision=53)
+            exact = isinstance(value, int)
+            out[node] = sympy.Integer(value) if exact else sympy.Float(value, precision=53)
         elif name == "add":
             out[node] = args[0] + args[1]
         elif name == "sub":

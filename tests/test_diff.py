@@ -11,8 +11,17 @@ from hypothesis import strategies as st
 
 import symdiff
 from symdiff import diff, grad, hessian, jacobian, symbols, to_sympy
-from tests.strategies import KINKED, SMOOTH, VARIABLES, X, close, expressions, points, \
-    sympy_value, value_or_none
+from tests.strategies import (
+    KINKED,
+    SMOOTH,
+    VARIABLES,
+    X,
+    close,
+    expressions,
+    points,
+    sympy_value,
+    value_or_none,
+)
 
 x, w, b, y = symbols("x w b y")
 SEED_F = 1 / (symdiff.exp(-(w * x + b)) + 1)
@@ -115,10 +124,10 @@ def test_diff_argument_errors():
 
 
 def logistic(n: int) -> symdiff.Expr:
-    l = X  # noqa: E741 - the paper's name
+    term = X
     for _ in range(n - 1):
-        l = 4 * l * (1 - l)
-    return l
+        term = 4 * term * (1 - term)
+    return term
 
 
 @pytest.mark.slow

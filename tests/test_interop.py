@@ -60,8 +60,10 @@ def test_sigmoid_in_sympy_differentiates_and_evaluates():
     assert float(s.subs(x, 0)) == 0.5
 
 
-@pytest.mark.parametrize("bad", [sympy.pi, sympy.oo, sympy.I, sympy.Function("f")(sympy.Symbol("x")),
-                                 "not an expression ((", object()])
+@pytest.mark.parametrize("bad", [
+    sympy.pi, sympy.oo, sympy.I, sympy.Function("f")(sympy.Symbol("x")),
+    "not an expression ((", object(),
+])
 def test_unrepresentable_sympy_raises(bad):
     with pytest.raises(symdiff.ConversionError):
         from_sympy(bad)
