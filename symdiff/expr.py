@@ -33,7 +33,33 @@ __all__ = [
 
 ExprLike = Union["Expr", int, float]
 
-_INTERN: weakref.WeakValueDictionary[Any, Expr] = weakref.WeakValueDictionary()
+
+
+class _InternRef(weakref.ref):
+    """A weak reference that knows its table key, so a dead node removes its own entry."""
+
+    __slots__ = ("key",)
+
+
+def _forget(ref: _InternRef) -> None:
+    if _INTERN.get(ref.key) is ref:
+        del _INTERN[ref.key]
+
+
+# The intern table: key → weak reference to the node. (A hand-rolled WeakValueDictionary:
+# construction is the hot path of every pass.)
+_INTERN: dict[Any, _InternRef] = {}
+
+
+def _interned(key: Any) -> Any:
+    ref = _INTERN.get(key)
+    return None if ref is None else ref()
+
+
+def _intern(key: Any, node: Any) -> None:
+    ref = _InternRef(node, _forget)
+    ref.key = key
+    _INTERN[key] = ref
 # Exact integer powers are folded only while the result stays small.
 _MAX_FOLDED_BITS = 4096
 
@@ -49,16 +75,14 @@ class Expr:
     0.5
     """
 
-    __slots__ = ("__weakref__", "_hash", "args", "op")
+    # Equality and hashing are by identity (the default): interning makes them structural.
+    __slots__ = ("__weakref__", "args", "op")
     op: Op
     args: tuple[Expr, ...]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Expr:
         raise ConversionError("build expressions with symbols(), numbers and operators, "
                               "or with symdiff.parse()")
-
-    def __hash__(self) -> int:
-        return self._hash
 
     def __reduce__(self) -> tuple[Callable[..., Expr], tuple[Any, ...]]:
         # A flat instruction list: pickling never recurses, whatever the depth.
@@ -178,11 +202,11 @@ class Symbol(Expr):
         if not isinstance(name, str) or not name:
             raise ConversionError(f"a symbol name must be a non-empty string, not {name!r}")
         key = ("symbol", name)
-        node = _INTERN.get(key)
+        node = _interned(key)
         if node is None:
             node = object.__new__(cls)
-            node.op, node.args, node.name, node._hash = SYMBOL, (), name, hash(key)
-            node = _INTERN.setdefault(key, node)
+            node.op, node.args, node.name = SYMBOL, (), name
+            _intern(key, node)
         return node  # type: ignore[return-value]
 
     def _leaf_key(self) -> tuple[Any, ...]:
@@ -201,11 +225,11 @@ class Constant(Expr):
     def __new__(cls, value: int | float) -> Constant:
         value = _number(value)
         key = ("const", "i", value) if isinstance(value, int) else ("const", "f", value.hex())
-        node = _INTERN.get(key)
+        node = _interned(key)
         if node is None:
             node = object.__new__(cls)
-            node.op, node.args, node.value, node._hash = CONST, (), value, hash(key)
-            node = _INTERN.setdefault(key, node)
+            node.op, node.args, node.value = CONST, (), value
+            _intern(key, node)
         return node  # type: ignore[return-value]
 
     def _leaf_key(self) -> tuple[Any, ...]:
@@ -246,12 +270,12 @@ def as_expr(value: Any) -> Expr:
 
 def _make(op: Op, args: tuple[Expr, ...]) -> Expr:
     key = (op, *args)
-    node = _INTERN.get(key)
+    ref = _INTERN.get(key)
+    node = None if ref is None else ref()
     if node is None:
         node = object.__new__(Expr)
         node.op, node.args = op, args
-        node._hash = hash((op.name, *args))
-        node = _INTERN.setdefault(key, node)
+        _intern(key, node)
     return node
 
 
@@ -273,7 +297,10 @@ def _zero_like(*values: Any) -> Constant:
 
 def add(a: ExprLike, b: ExprLike) -> Expr:
     """``a + b``, folding constants and ``x + 0``; ``a + (-b)`` becomes ``a - b``."""
-    a, b = as_expr(a), as_expr(b)
+    if not isinstance(a, Expr):
+        a = as_expr(a)
+    if not isinstance(b, Expr):
+        b = as_expr(b)
     va, vb = _value(a), _value(b)
     if va is not None and vb is not None:
         return _folded(va + vb) or _make(ADD, (a, b))
@@ -291,7 +318,10 @@ def add(a: ExprLike, b: ExprLike) -> Expr:
 
 def sub(a: ExprLike, b: ExprLike) -> Expr:
     """``a - b``, folding constants, ``x - 0``, ``0 - x → -x`` and ``x - x → 0``."""
-    a, b = as_expr(a), as_expr(b)
+    if not isinstance(a, Expr):
+        a = as_expr(a)
+    if not isinstance(b, Expr):
+        b = as_expr(b)
     va, vb = _value(a), _value(b)
     if va is not None and vb is not None:
         return _folded(va - vb) or _make(SUB, (a, b))
@@ -312,7 +342,10 @@ def sub(a: ExprLike, b: ExprLike) -> Expr:
 def mul(a: ExprLike, b: ExprLike) -> Expr:
     """``a * b``, folding constants, ``x*0``, ``x*1``, ``x*(-1) → -x``; a constant factor is
     written first, signs move out of products and ``(1/y)*z`` becomes ``z/y``."""
-    a, b = as_expr(a), as_expr(b)
+    if not isinstance(a, Expr):
+        a = as_expr(a)
+    if not isinstance(b, Expr):
+        b = as_expr(b)
     va, vb = _value(a), _value(b)
     if va is not None and vb is not None:
         return _folded(va * vb) or _make(MUL, (a, b))
@@ -344,7 +377,10 @@ def mul(a: ExprLike, b: ExprLike) -> Expr:
 def div(a: ExprLike, b: ExprLike) -> Expr:
     """``a / b``, folding exact and float quotients, ``x/1``, ``0/x`` and ``x/x → 1``.
     Division by a zero constant is kept (evaluating it raises :class:`DomainError`)."""
-    a, b = as_expr(a), as_expr(b)
+    if not isinstance(a, Expr):
+        a = as_expr(a)
+    if not isinstance(b, Expr):
+        b = as_expr(b)
     va, vb = _value(a), _value(b)
     if vb == 0:
         return _make(DIV, (a, b))
@@ -372,7 +408,10 @@ def div(a: ExprLike, b: ExprLike) -> Expr:
 
 def power(a: ExprLike, b: ExprLike) -> Expr:
     """``a ** b``, folding ``x**0 → 1``, ``x**1 → x``, ``1**x → 1`` and constant powers."""
-    a, b = as_expr(a), as_expr(b)
+    if not isinstance(a, Expr):
+        a = as_expr(a)
+    if not isinstance(b, Expr):
+        b = as_expr(b)
     va, vb = _value(a), _value(b)
     if vb == 0:
         return Constant(1)
@@ -394,7 +433,8 @@ def power(a: ExprLike, b: ExprLike) -> Expr:
 
 def neg(a: ExprLike) -> Expr:
     """``-a``, folding constants and ``-(-x) → x``."""
-    a = as_expr(a)
+    if not isinstance(a, Expr):
+        a = as_expr(a)
     va = _value(a)
     if va is not None:
         return Constant(-va)
