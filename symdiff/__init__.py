@@ -9,6 +9,7 @@ x*exp(-(w*x + b))/(exp(-(w*x + b)) + 1)**2
 
 from __future__ import annotations
 
+from . import workloads
 from .diff import diff, grad, hessian, jacobian
 from .errors import (
     ConversionError,
@@ -37,6 +38,7 @@ __all__ = [
     "Expr", "Symbol", "Constant", "symbols", "as_expr", "free_symbols", "parse", "latex",
     "to_text", "diff", "grad", "jacobian", "hessian", "dag_size", "tree_size", "depth",
     "Op", "OPS", "register_op", "to_sympy", "from_sympy", "cse", "Program", "Assignment",
+    "workloads",
     "SymdiffError", "ParseError", "EvaluationError", "DomainError", "MissingValueError",
     "DifferentiationError", "ConversionError",
     *FUNCTION_BUILDERS,

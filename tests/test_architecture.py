@@ -15,7 +15,7 @@ LAYERS = {
     "ops": 1, "traversal": 1,
     "printing": 2, "evaluation": 2,
     "expr": 3,
-    "parse": 4, "interop": 4, "diff": 4, "program": 4,
+    "parse": 4, "interop": 4, "diff": 4, "program": 4, "workloads": 4,
     "measure": 5,
     "ad": 6, "numeric": 6, "codegen": 6, "render": 6,
     "swell": 7, "compare": 7,
