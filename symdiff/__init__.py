@@ -21,7 +21,7 @@ from .errors import (
     SymdiffError,
 )
 from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, as_expr, free_symbols, symbols
-from .interop import from_sympy, to_sympy
+from .interop import from_sympy, simplify, to_sympy
 from .measure import dag_size, depth, tree_size
 from .ops import OPS, Op, register_op
 from .parse import parse
@@ -37,8 +37,8 @@ globals().update(FUNCTION_BUILDERS)
 __all__ = [
     "Expr", "Symbol", "Constant", "symbols", "as_expr", "free_symbols", "parse", "latex",
     "to_text", "diff", "grad", "jacobian", "hessian", "dag_size", "tree_size", "depth",
-    "Op", "OPS", "register_op", "to_sympy", "from_sympy", "cse", "Program", "Assignment",
-    "workloads",
+    "Op", "OPS", "register_op", "to_sympy", "from_sympy", "simplify", "cse", "Program",
+    "Assignment", "workloads",
     "SymdiffError", "ParseError", "EvaluationError", "DomainError", "MissingValueError",
     "DifferentiationError", "ConversionError",
     *FUNCTION_BUILDERS,

@@ -360,7 +360,11 @@ def mul(a: ExprLike, b: ExprLike) -> Expr:
     if vb == -1:
         return neg(a)
     if vb is not None:
-        return _make(MUL, (b, a))
+        return mul(b, a)
+    if va is not None and b.op is MUL and b.args[0].op is CONST:
+        coefficient = _folded(va * b.args[0].value)  # 3*(2*x) → 6*x
+        if coefficient is not None:
+            return mul(coefficient, b.args[1])
     # Signs move outward (so that sums turn them into subtractions) and reciprocals become
     # quotients: (-a)*b → -(a*b), (1/y)*z → z/y.
     if a.op is NEG:

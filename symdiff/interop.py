@@ -16,7 +16,7 @@ from .errors import ConversionError
 from .expr import Constant, Expr, Symbol, add, apply, as_expr, div, mul, neg, power, sub
 from .traversal import toposort
 
-__all__ = ["to_sympy", "from_sympy", "sympy_sigmoid"]
+__all__ = ["to_sympy", "from_sympy", "simplify", "sympy_sigmoid"]
 
 
 @functools.cache
@@ -186,6 +186,17 @@ def from_sympy(expr: Any) -> Expr:
     return convert[expr]
 
 
+def _negation_of(term: Expr) -> Expr | None:
+    """``t`` when ``term`` is ``-t`` (a negation or a product with a negative coefficient)."""
+    if term.op is _ops.NEG:
+        return term.args[0]
+    if term.op is _ops.MUL:
+        coefficient = term.args[0]
+        if coefficient.op is _ops.CONST and coefficient.value < 0:  # type: ignore[attr-defined]
+            return mul(-coefficient.value, term.args[1])  # type: ignore[attr-defined]
+    return None
+
+
 def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.Op]) -> Expr:
     import sympy
 
@@ -202,7 +213,8 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
         result = convert[args[0]]
         for arg in args[1:]:
             term = convert[arg]
-            result = sub(result, term.args[0]) if term.op is _ops.NEG else add(result, term)
+            positive = _negation_of(term)
+            result = add(result, term) if positive is None else sub(result, positive)
         return result
     if isinstance(node, sympy.Mul):
         if args[0] == -1:
@@ -226,3 +238,18 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
     if op is None or len(args) != op.arity:
         raise ConversionError(f"symdiff has no op for SymPy's {type(node).__name__}")
     return apply(op, *(convert[a] for a in args))
+
+
+def simplify(expr: Any) -> Expr:
+    """``expr`` simplified by SymPy (``sympy.simplify``), converted back.
+
+    This is the only real simplification symdiff offers, and it is explicit: swell is always
+    measured on raw results. SymPy's simplify is slow on large expressions.
+
+    >>> import symdiff
+    >>> print(simplify(symdiff.parse("4*(1 - x) - 4*x")))
+    4 - 8*x
+    """
+    import sympy
+
+    return from_sympy(sympy.simplify(to_sympy(as_expr(expr))))

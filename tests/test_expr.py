@@ -43,7 +43,7 @@ def test_intern_table_does_not_leak():
     (x / 1, x), (x / x, Constant(1)), (Constant(2) + 3, Constant(5)),
     (Constant(6) / 3, Constant(2)), (Constant(2) ** 10, Constant(1024)),
     (Constant(1.5) * 2, Constant(3.0)), (x * -1, -x), (x * 2, 2 * x),
-    (x + (-y), x - y), (x - (-y), x + y), (x + -2, x - 2),
+    (x + (-y), x - y), (x - (-y), x + y), (x + -2, x - 2), (3 * (2 * x), 6 * x),
 ])
 def test_construction_folds_only_the_trivial(built, expected):
     assert built is expected
@@ -135,3 +135,9 @@ def test_pickle_round_trip_is_identity_even_when_deep():
 def test_symbols_accepts_commas_and_iterables():
     assert symbols("a, b c") == (Symbol("a"), Symbol("b"), Symbol("c"))
     assert symbols(["p", "q"]) == (Symbol("p"), Symbol("q"))
+
+
+def test_folding_never_makes_infinite_constants():
+    e = Constant(1e200) * (Constant(1e200) * x)
+    assert e.op.name == "mul"
+    assert (Constant(1e300) * 1e300).op.name == "mul"

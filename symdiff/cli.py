@@ -1,0 +1,162 @@
+"""The ``symdiff`` command: every part of the library from the shell.
+
+Each subcommand is a small function over the library's public API. Bad input (a malformed
+expression, an unknown variable, a bad option) exits with status 2 and one line on stderr,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from . import __version__
+from .diff import diff, grad
+from .errors import SymdiffError
+from .expr import Expr, Symbol
+from .measure import dag_size, tree_size
+from .parse import parse
+from .printing import to_latex
+from .program import cse
+
+__all__ = ["main", "build_parser"]
+
+
+class UsageError(SymdiffError):
+    """Bad command-line input."""
+
+
+# --- argument helpers ---------------------------------------------------------------------
+
+def _expression(text: str) -> Expr:
+    return parse(text)
+
+
+def _symbols(text: str) -> list[Symbol]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise UsageError("expected one or more variable names separated by commas")
+    return [Symbol(n) for n in names]
+
+
+def _point(text: str | None) -> dict[str, float]:
+    """``x=1,w=0`` → {"x": 1.0, "w": 0.0}."""
+    values: dict[str, float] = {}
+    if not text:
+        return values
+    for item in text.split(","):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"expected NAME=VALUE in --at, got {item!r}")
+        try:
+            values[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"not a number in --at: {value!r}") from None
+    return values
+
+
+def _progress(enabled: bool) -> Callable[[str], None] | None:
+    if not enabled:
+        return None
+
+    def report(message: str) -> None:
+        print(f"\r{message}", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+# --- subcommands --------------------------------------------------------------------------
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    expr = _expression(args.expr)
+    var = Symbol(args.var)
+    if var not in expr.free_symbols and not args.allow_absent:
+        names = ", ".join(s.name for s in expr.free_symbols) or "none"
+        raise UsageError(f"{args.var!r} does not occur in the expression (its symbols: {names})"
+                         "; pass --allow-absent to differentiate anyway")
+    result = diff(expr, var, args.order)
+    if args.simplify:
+        from .interop import simplify
+
+        result = simplify(result)
+    print(to_latex(result) if args.latex else result)
+    if args.sizes:
+        print(f"# derivative: {dag_size(result)} distinct nodes, {tree_size(result)} as a tree",
+              file=sys.stderr)
+    return 0
+
+
+def _cmd_grad(args: argparse.Namespace) -> int:
+    expr = _expression(args.expr)
+    wrt = _symbols(args.wrt) if args.wrt else list(expr.free_symbols)
+    partials = grad(expr, wrt)
+    at = _point(args.at)
+    if at:
+        print(f"f = {expr.evaluate(at)!r} at {args.at}")
+    if args.cse:
+        print(cse(partials))
+    for var, partial in zip(wrt, partials, strict=True):
+        shown = to_latex(partial) if args.latex else str(partial)
+        line = f"d/d{var.name} = {shown}"
+        if at:
+            line += f"    = {partial.evaluate(at)!r} at {args.at}"
+        print(line)
+    print(f"# function {dag_size(expr)} nodes, gradient {dag_size(partials)} nodes "
+          f"(ratio {dag_size(partials) / dag_size(expr):.2f})", file=sys.stderr)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "diff": _cmd_diff,
+    "grad": _cmd_grad,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``symdiff`` command."""
+    parser = argparse.ArgumentParser(
+        prog="symdiff",
+        description="Symbolic differentiation on shared graphs: see expression swell, then "
+                    "beat it.",
+        epilog="Expressions use Python syntax: + - * / ** and functions such as exp, log, sin, "
+               "sigmoid, relu. Quote them for the shell.")
+    parser.add_argument("--version", action="version", version=f"symdiff {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("diff", help="print a derivative",
+                       description="Differentiate EXPR with respect to VAR.")
+    p.add_argument("expr", help='the expression, e.g. "x*sin(x)"')
+    p.add_argument("var", help="the variable")
+    p.add_argument("--order", type=int, default=1, help="order of the derivative (default 1)")
+    p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+    p.add_argument("--simplify", action="store_true", help="simplify with SymPy")
+    p.add_argument("--sizes", action="store_true", help="report DAG and tree sizes on stderr")
+    p.add_argument("--allow-absent", action="store_true",
+                   help="differentiate even if VAR does not occur (the result is 0)")
+
+    p = sub.add_parser("grad", help="print a gradient (symbolic reverse mode)",
+                       description="All partial derivatives of EXPR, sharing one graph.")
+    p.add_argument("expr", help="the expression")
+    p.add_argument("--wrt", help="variables, comma-separated (default: all free symbols)")
+    p.add_argument("--at", help="evaluate at a point, e.g. x=1,w=0,b=0")
+    p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
+    p.add_argument("--cse", action="store_true",
+                   help="also print the gradient as a straight-line program")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SymdiffError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"symdiff {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+

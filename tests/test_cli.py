@@ -1,0 +1,77 @@
+"""The command line: outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from symdiff.cli import build_parser, main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_diff(capsys):
+    code, out, _ = run(capsys, "diff", "x*sin(x)", "x")
+    assert code == 0
+    assert out.strip() == "sin(x) + x*cos(x)"
+
+
+def test_diff_options(capsys):
+    assert run(capsys, "diff", "x**3", "x", "--order", "2")[1].strip() == "6*x"
+    assert run(capsys, "diff", "x**2", "x", "--latex")[1].strip() == "2 x"
+    assert run(capsys, "diff", "4*x*(1 - x)", "x", "--simplify")[1].strip() == "4 - 8*x"
+    _, _, err = run(capsys, "diff", "x**2", "x", "--sizes")
+    assert "distinct nodes" in err
+
+
+def test_grad_at_the_seed_point(capsys):
+    code, out, err = run(capsys, "grad", "1/(exp(-(w*x+b))+1)", "--wrt", "w,b",
+                         "--at", "x=1,w=0,b=0")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines.pop(0) == "f = 0.5 at x=1,w=0,b=0"
+    assert lines[0].startswith("d/dw = ") and lines[0].endswith("= 0.25 at x=1,w=0,b=0")
+    assert lines[1].startswith("d/db = ") and lines[1].endswith("= 0.25 at x=1,w=0,b=0")
+    assert "ratio" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["diff", "x +", "x"],
+    ["diff", "foo(x)", "x"],
+    ["diff", "x*y", "z"],
+    ["grad", "x*y", "--at", "x=one"],
+    ["grad", "x*y", "--at", "x"],
+    ["grad", "log(x)", "--at", "x=-1"],
+    ["grad", "x*y", "--at", "x=1"],
+    ["grad", "x*y", "--wrt", ","],
+])
+def test_bad_input_exits_2_with_one_line(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith(f"symdiff {argv[0]}: error: ")
+    assert "Traceback" not in err
+
+
+def test_every_subcommand_has_help():
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    for name, sub in subparsers.choices.items():
+        assert sub.format_help(), name
+        assert sub.description or sub.format_usage(), name
+
+
+def test_python_dash_m_and_console_script():
+    result = subprocess.run([sys.executable, "-m", "symdiff", "diff", "x +", "x"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "position 3" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "symdiff", "--version"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "symdiff" in result.stdout
