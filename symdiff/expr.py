@@ -240,6 +240,11 @@ class Constant(Expr):
 
 
 def _number(value: Any) -> int | float:
+    kind = type(value)
+    if kind is int:
+        return value  # type: ignore[no-any-return]
+    if kind is float and math.isfinite(value):
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ConversionError(f"not a real number: {value!r}")
     if isinstance(value, numbers.Integral):
@@ -253,6 +258,8 @@ def _number(value: Any) -> int | float:
 def _coerce(value: Any) -> Expr | None:
     if isinstance(value, Expr):
         return value
+    if type(value) is int or type(value) is float:
+        return Constant(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return Constant(value)
     return None
