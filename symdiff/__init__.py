@@ -52,6 +52,25 @@ __all__ = [
 # --- end codegen ---
 
 # --- render (issue 5) ---
+from .render import (  # noqa: E402  (importing render also gives Expr its _repr_svg_)
+    GraphvizNotFoundError,
+    RenderError,
+    TreeTooLargeError,
+    derivative_dot,
+    render,
+    render_derivative,
+    to_dot,
+)
+from .render_computation import (  # noqa: E402
+    Computation,
+    computation,
+    render_computation,
+    to_dot_computation,
+)
+
+__all__ += ["to_dot", "render", "derivative_dot", "render_derivative", "computation",
+            "to_dot_computation", "render_computation", "Computation", "RenderError",
+            "TreeTooLargeError", "GraphvizNotFoundError"]
 # --- end render ---
 
 # --- numeric & ad (issue 6) ---

@@ -1,0 +1,389 @@
+"""Pictures of expressions, derivatives and computation graphs, drawn by Graphviz.
+
+* :func:`to_dot` builds a ``graphviz.Digraph`` of one expression or several: the shared DAG
+  (``view="dag"``: one box per distinct node, nodes used more than once marked with a colour and
+  a use count) or the tree that naive symbolic differentiation writes (``view="tree"``: every
+  shared subexpression repeated; refused above a size limit, checked before expanding).
+* :func:`render` writes such a picture to ``.svg``, ``.png`` or ``.pdf`` through the real
+  Graphviz ``dot`` program; :func:`render_derivative` draws a function with its derivative
+  (derivative nodes coloured apart, so reuse of the function's nodes is visible).
+* The annotated computation graph (values, local derivatives, tangents or adjoints) is in
+  :mod:`symdiff.render_computation`, which reuses this module's Graphviz plumbing.
+* ``Expr._repr_svg_`` (attached here, since ``expr`` sits below this layer) shows expressions
+  as DAG pictures in Jupyter.
+
+Edges point the way data flows (operand → operation), so with ``rankdir="BT"`` the inputs sit
+at the bottom and the result on top; ``ordering="in"`` keeps operands left to right. Layout is
+Graphviz's; this module only decides what is drawn. ``graphviz`` is imported lazily.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .diff import diff, grad
+from .errors import SymdiffError
+from .expr import Expr, Symbol, as_expr
+from .printing import to_text
+from .traversal import toposort, tree_sizes, use_counts
+
+if TYPE_CHECKING:
+    import graphviz
+
+__all__ = [
+    "to_dot", "render", "derivative_dot", "render_derivative", "pipe", "write",
+    "RenderError", "TreeTooLargeError", "GraphvizNotFoundError", "VIEWS", "FORMATS",
+    "DEFAULT_MAX_TREE_SIZE", "REPR_SVG_MAX_NODES",
+]
+
+#: The views :func:`to_dot` draws.
+VIEWS = ("dag", "tree")
+#: File suffix → Graphviz output format.
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+#: Largest tree (in nodes) that ``view="tree"`` expands unless told otherwise.
+DEFAULT_MAX_TREE_SIZE = 2000
+#: Notebooks show expressions up to this many distinct nodes as pictures.
+REPR_SVG_MAX_NODES = 400
+
+FONT = "Helvetica"
+# Fill and line colours by role (ColorBrewer tones, distinguishable in print and for most
+# colour-blind readers).
+_STYLE = {
+    "op": {"shape": "box", "style": "rounded,filled", "fillcolor": "#deebf7",
+           "color": "#3182bd"},
+    "symbol": {"shape": "ellipse", "style": "filled", "fillcolor": "#e5f5e0",
+               "color": "#31a354"},
+    "const": {"shape": "box", "style": "filled", "fillcolor": "#f0f0f0", "color": "#969696",
+              "fontsize": "12"},
+}
+_DERIVATIVE_FILL, _DERIVATIVE_LINE = "#fdd0a2", "#d94801"
+_SHARED = "#7b3294"
+# Edges into derivative-only nodes: an orange edge leaving a blue node is the derivative
+# reusing a node of the function.
+_DERIVATIVE_EDGE = {"color": _DERIVATIVE_LINE}
+_FORWARD, _REVERSE = "#2166ac", "#b2182b"
+
+_INSTALL_HINT = ("Graphviz's `dot` program was not found on PATH. Install Graphviz: "
+                 "`apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
+                 "or see https://graphviz.org/download/")
+
+
+class RenderError(SymdiffError, ValueError):
+    """A picture that cannot be drawn as asked (unknown view, mode or file format)."""
+
+
+class TreeTooLargeError(RenderError):
+    """The tree view of an expression has more nodes than the limit allows."""
+
+
+class GraphvizNotFoundError(SymdiffError, RuntimeError):
+    """Graphviz (the ``dot`` program or the ``graphviz`` Python package) is not installed."""
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _roots(exprs: Any) -> tuple[Expr, ...]:
+    if isinstance(exprs, Expr):
+        return (exprs,)
+    if isinstance(exprs, (int, float)):
+        return (as_expr(exprs),)
+    if isinstance(exprs, str):
+        raise RenderError("render an expression, not text: use symdiff.parse() first")
+    roots = tuple(as_expr(e) for e in exprs)
+    if not roots:
+        raise RenderError("nothing to draw: the sequence of expressions is empty")
+    return roots
+
+
+def _symbol(var: Any) -> Symbol:
+    if isinstance(var, str):
+        return Symbol(var)
+    if not isinstance(var, Symbol):
+        raise RenderError(f"expected a symbol or a symbol name, not {var!r}")
+    return var
+
+
+def _label(main: str, *lines: tuple[str, str], bold: bool = False) -> str:
+    """An HTML-like Graphviz label: ``main``, then smaller coloured ``(text, colour)`` lines.
+    Text is escaped, so any symbol name is safe."""
+    text = html.escape(main)
+    parts = [f"<B>{text}</B>" if bold else text]
+    for line, colour in lines:
+        parts.append(f'<FONT POINT-SIZE="10" COLOR="{colour}">{html.escape(line)}</FONT>')
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _node_text(node: Expr) -> str:
+    """What a node's box says: the symbol's name, the constant's value or the op's label."""
+    if node.op.kind == "leaf":
+        return node.name if node.op.name == "symbol" else to_text(node)  # type: ignore
+    return node.op.label or node.op.name
+
+
+def _kind(node: Expr) -> str:
+    return node.op.name if node.op.kind == "leaf" else "op"
+
+
+def _digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
+    try:
+        import graphviz
+    except ImportError:  # pragma: no cover - graphviz is a dependency
+        raise GraphvizNotFoundError("the `graphviz` Python package is missing: "
+                                    "pip install graphviz") from None
+    if rankdir not in ("BT", "TB", "LR", "RL"):
+        raise RenderError(f"rankdir must be one of BT, TB, LR, RL, not {rankdir!r}")
+    graph = graphviz.Digraph(
+        graph_attr={"rankdir": rankdir, "ordering": "in", "nodesep": "0.25", "ranksep": "0.35",
+                    "fontname": FONT, "bgcolor": "white", "pad": "0.15"},
+        node_attr={"fontname": FONT, "fontsize": "14", "height": "0.32", "width": "0.4",
+                   "margin": "0.1,0.04", "penwidth": "1.2"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#636363"},
+    )
+    if title is not None:
+        graph.attr(label=title, labelloc="t", fontsize="13")
+    return graph
+
+
+def _outputs(graph: graphviz.Digraph, ids: list[str], labels: list[str] | None) -> None:
+    """A plain-text marker above each output naming it, with a dashed arrow from the output."""
+    if labels is None:
+        return
+    for i, (node_id, label) in enumerate(zip(ids, labels, strict=True)):
+        graph.node(f"out{i}", _label(label, bold=True), shape="plaintext", height="0.2",
+                   **{"class": "output"})
+        graph.edge(node_id, f"out{i}", style="dashed", arrowhead="none")
+
+
+def _output_labels(roots: tuple[Expr, ...], labels: Any) -> list[str] | None:
+    if labels is None:
+        return None if len(roots) == 1 else [f"output {i + 1}" for i in range(len(roots))]
+    labels = [labels] if isinstance(labels, str) else [str(s) for s in labels]
+    if len(labels) != len(roots):
+        raise RenderError(f"{len(labels)} labels for {len(roots)} expressions")
+    return labels
+
+
+def _legend(view: str, derivative: bool) -> str:
+    cells = [("operation", _STYLE["op"]["fillcolor"]), ("symbol", _STYLE["symbol"]["fillcolor"]),
+             ("constant", _STYLE["const"]["fillcolor"])]
+    if derivative:
+        cells[0] = ("function", cells[0][1])
+        cells.append(("derivative only", _DERIVATIVE_FILL))
+    row = "".join(f'<TD BGCOLOR="{fill}">{text}</TD>' for text, fill in cells)
+    shared = "n uses: shared node" if view == "dag" else "copy of a shared node"
+    row += f'<TD COLOR="{_SHARED}"><FONT COLOR="{_SHARED}">{shared}</FONT></TD>'
+    return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="4" CELLPADDING="3"><TR>'
+            f"{row}</TR></TABLE>>")
+
+
+# --- expression pictures ---------------------------------------------------------------------
+
+def _attributes(node: Expr, uses: int, shared_mark: bool, derivative: bool) -> dict[str, str]:
+    kind = _kind(node)
+    attrs = dict(_STYLE[kind])
+    lines = []
+    if shared_mark:
+        attrs.update(color=_SHARED, penwidth="2.4")
+        lines.append((f"{uses} uses", _SHARED))
+    if derivative:
+        attrs["fillcolor"] = _DERIVATIVE_FILL
+        if not shared_mark:
+            attrs["color"] = _DERIVATIVE_LINE
+    classes = ["expr", kind] + (["shared"] if shared_mark else []) + (
+        ["derivative"] if derivative else [])
+    attrs["class"] = " ".join(classes)
+    attrs["label"] = _label(_node_text(node), *lines)
+    return attrs
+
+
+def _check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise RenderError(f"unknown view {view!r}: choose one of {', '.join(VIEWS)} "
+                          "(or use render_computation for the computation graph)")
+
+
+def _draw(roots: tuple[Expr, ...], view: str, labels: list[str] | None, max_tree_size: int,
+          rankdir: str, derivative: frozenset[Expr] = frozenset(),
+          title: str | None = None) -> graphviz.Digraph:
+    _check_view(view)
+    order = toposort(roots)
+    counts = use_counts(order, roots)
+    if view == "tree":
+        size = tree_sizes(order)
+        total = sum(size[r] for r in roots)
+        if total > max_tree_size:
+            raise TreeTooLargeError(
+                f"the tree view would draw {total} nodes (tree_size), more than the limit of "
+                f"{max_tree_size}; draw the shared DAG instead (view='dag': {len(order)} "
+                "distinct nodes) or raise max_tree_size")
+    graph = _digraph(rankdir, title)
+    root_ids = []
+    if view == "dag":
+        ids = {node: f"n{i}" for i, node in enumerate(order)}
+        for node in order:
+            graph.node(ids[node], **_attributes(node, counts[node], counts[node] > 1,
+                                                node in derivative))
+        for node in order:  # in-edges in argument order: ordering="in" keeps them left→right
+            edge = _DERIVATIVE_EDGE if node in derivative else {}
+            for arg in node.args:
+                graph.edge(ids[arg], ids[node], **edge)
+        root_ids = [ids[r] for r in roots]
+    else:
+        counter = 0
+        for root in roots:
+            # Explicit-stack pre-order; children pushed reversed so each parent's in-edges
+            # are emitted in argument order.
+            stack: list[tuple[Expr, str | None, dict[str, str]]] = [(root, None, {})]
+            while stack:
+                node, parent, edge = stack.pop()
+                node_id = f"t{counter}"
+                counter += 1
+                shared = counts[node] > 1 and node.op.kind != "leaf"
+                attrs = _attributes(node, counts[node], False, node in derivative)
+                if shared:  # a repeated copy of a shared DAG node: same colour, no count
+                    attrs.update(color=_SHARED, penwidth="2.4")
+                graph.node(node_id, **attrs)
+                if parent is None:
+                    root_ids.append(node_id)
+                else:
+                    graph.edge(node_id, parent, **edge)
+                edge = _DERIVATIVE_EDGE if node in derivative else {}
+                stack.extend((arg, node_id, edge) for arg in reversed(node.args))
+    _outputs(graph, root_ids, labels)
+    return graph
+
+
+def to_dot(exprs: Any, view: str = "dag", *, labels: Any = None,
+           max_tree_size: int = DEFAULT_MAX_TREE_SIZE, rankdir: str = "BT",
+           title: str | None = None, legend: bool = False) -> graphviz.Digraph:
+    """A ``graphviz.Digraph`` of one expression or a sequence of them (outputs labelled).
+
+    ``view="dag"`` draws each distinct node once; nodes used more than once get a purple
+    border and a use count (``3 uses``). ``view="tree"`` repeats every shared subexpression, as a
+    tree-based differentiator would write it, and raises :class:`TreeTooLargeError` when the
+    tree has more than ``max_tree_size`` nodes (checked before anything is expanded).
+    ``labels`` name the outputs (default: none for one expression, "output i" for several);
+    ``legend=True`` explains the colours in the title; ``rankdir`` is Graphviz's (``"BT"``:
+    inputs at the bottom).
+
+    >>> from symdiff import parse
+    >>> g = to_dot(parse("x*x + x"))
+    >>> sum(1 for line in g.body if 'class="expr' in line)
+    3
+    >>> sum(1 for line in to_dot(parse("x*x + x"), view="tree").body if 'class="expr' in line)
+    5
+    """
+    _check_view(view)
+    roots = _roots(exprs)
+    if legend and title is None:
+        title = _legend(view, False)
+    return _draw(roots, view, _output_labels(roots, labels), max_tree_size, rankdir,
+                 title=title)
+
+
+def _format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise RenderError(f"cannot tell the picture format from {str(path)!r}: use one of "
+                          f"{', '.join(FORMATS)}")
+    return FORMATS[suffix]
+
+
+def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
+    """Run Graphviz ``dot`` on ``graph``; the picture's bytes in format ``fmt``."""
+    import graphviz
+
+    try:
+        return graph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFoundError(_INSTALL_HINT) from None
+    except graphviz.CalledProcessError as exc:
+        stderr = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else ""
+        raise RenderError(f"Graphviz dot failed: {stderr.strip() or exc}") from None
+
+
+def write(graph: graphviz.Digraph, path: str | Path) -> Path:
+    """Write ``graph`` to ``path`` in the format its suffix names (.svg, .png, .pdf)."""
+    fmt = _format(path)
+    data = pipe(graph, fmt)
+    target = Path(path)
+    target.write_bytes(data)
+    return target
+
+
+def render(exprs: Any, path: str | Path, view: str = "dag", **options: Any) -> Path:
+    """Draw ``exprs`` (see :func:`to_dot` for ``view`` and ``options``) to ``path``; the format
+    comes from the suffix (.svg, .png, .pdf). Returns the path written.
+
+    Raises :class:`GraphvizNotFoundError` (with installation instructions) when Graphviz's
+    ``dot`` is not installed, :class:`RenderError` for an unknown suffix or view.
+
+    >>> import tempfile, pathlib, symdiff
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "f.svg"
+    >>> render(symdiff.parse("sin(x)*x"), out).read_text().count('class="node expr')
+    3
+    """
+    _format(path)  # a bad suffix fails before any work
+    _check_view(view)
+    return write(to_dot(exprs, view, **options), path)
+
+
+def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
+                   max_tree_size: int = DEFAULT_MAX_TREE_SIZE, rankdir: str = "BT",
+                   title: str | None = None) -> graphviz.Digraph:
+    """``f`` and its derivative with respect to ``x`` in one picture. ``x`` is a symbol (or
+    name), or a sequence of them for the gradient. Nodes that only the derivative uses are
+    filled orange; the derivative's edges from the function's (blue) nodes show reuse.
+
+    >>> from symdiff import parse
+    >>> g = derivative_dot(parse("sin(x)"), "x")
+    >>> sum(1 for line in g.body if 'derivative"' in line)   # cos(x) is new, x is reused
+    1
+    """
+    f = as_expr(f)
+    if isinstance(x, (str, Symbol)):
+        var = _symbol(x)
+        derivatives: tuple[Expr, ...] = (diff(f, var),)
+        names = [f"∂f/∂{var.name}"]
+    else:
+        variables = [_symbol(v) for v in x]
+        derivatives = grad(f, variables)
+        names = [f"∂f/∂{v.name}" for v in variables]
+    in_f = set(toposort((f,)))
+    new = frozenset(n for n in toposort(derivatives) if n not in in_f)
+    roots = (f, *derivatives)
+    return _draw(roots, view, ["f", *names], max_tree_size, rankdir, new,
+                 title if title is not None else _legend(view, True))
+
+
+def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag",
+                      **options: Any) -> Path:
+    """Draw ``f`` with its derivative (see :func:`derivative_dot`) to ``path`` (.svg, .png,
+    .pdf). Returns the path written.
+
+    >>> import tempfile, pathlib, symdiff
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "df.svg"
+    >>> render_derivative(symdiff.parse("exp(2*x)"), "x", out).exists()
+    True
+    """
+    _format(path)
+    _check_view(view)
+    return write(derivative_dot(f, x, view, **options), path)
+
+
+def _repr_svg_(self: Expr) -> str | None:
+    """Jupyter's picture of an expression: its DAG as SVG, or None (so the notebook falls back
+    to LaTeX or text) when Graphviz is missing or the DAG is too large to read."""
+    if len(toposort((self,))) > REPR_SVG_MAX_NODES:
+        return None
+    try:
+        return pipe(to_dot(self), "svg").decode("utf-8")
+    except SymdiffError:
+        return None
+
+
+# expr sits below this layer and cannot import Graphviz code, so the method is attached here;
+# symdiff/__init__ imports this module, so every Expr has it.
+Expr._repr_svg_ = _repr_svg_  # type: ignore[attr-defined]

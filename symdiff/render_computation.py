@@ -1,0 +1,336 @@
+"""The annotated computation graph: the seed's h₁…h₆ with values, local derivatives and the
+tangents (forward mode) or adjoints (reverse mode) that flow along it.
+
+:func:`computation` lowers an expression to its three-address program
+(``cse(f, three_address=True)``) and runs one forward sweep for the values and local
+derivatives, then one sweep for the derivatives, all on floats with the op table's
+``evaluate`` and ``partials`` rules (``ops.FLOAT``). It does not use ``symdiff.ad``: the
+picture explains AD, so it computes its own numbers, and tests check them against the seed.
+:func:`to_dot_computation` draws them with Graphviz; :func:`render_computation` writes the file.
+
+This module sits one layer above :mod:`symdiff.render` and reuses its Graphviz plumbing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import DomainError, MissingValueError
+from .evaluation import apply_float, resolve_values
+from .expr import Expr, Symbol, apply, as_expr
+from .ops import FLOAT
+from .printing import to_text
+from .program import cse
+from .render import (
+    _FORWARD,
+    _REVERSE,
+    _STYLE,
+    RenderError,
+    _digraph,
+    _format,
+    _label,
+    _symbol,
+    write,
+)
+from .traversal import toposort
+
+if TYPE_CHECKING:
+    import graphviz
+
+__all__ = ["computation", "to_dot_computation", "render_computation", "Computation",
+           "ComputationStep"]
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@dataclass(frozen=True)
+class ComputationStep:
+    """One node of the computation graph: an input (``formula == ""``) or an operation
+    ``name = formula`` of the three-address program.
+
+    ``derivative`` is the tangent ∂name/∂wrt (forward mode) or the adjoint ∂f/∂name (reverse
+    mode). ``operands`` names the non-constant argument in each slot and ``local`` holds the
+    matching local derivatives ∂name/∂operand (one per slot, so ``x*x`` lists ``x`` twice).
+    """
+
+    name: str
+    node: Expr
+    formula: str
+    value: float
+    derivative: float
+    operands: tuple[str, ...] = ()
+    local: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Computation:
+    """The numbers of a forward or reverse sweep over an expression's computation graph.
+
+    ``inputs`` and ``steps`` (h1, h2, …) in evaluation order; ``value`` is f; ``gradient``
+    maps input names to ∂f/∂input: the one ``wrt`` in forward mode, every input in reverse.
+    """
+
+    expr: Expr
+    mode: str
+    wrt: Symbol | None
+    at: dict[str, float]
+    inputs: tuple[ComputationStep, ...]
+    steps: tuple[ComputationStep, ...]
+    output: str
+    value: float
+    gradient: dict[str, float]
+
+    def __getitem__(self, name: str) -> ComputationStep:
+        for step in (*self.inputs, *self.steps):
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    def derivative_label(self, name: str) -> str:
+        """What ``derivative`` means for step ``name``: ``∂h3/∂w`` (forward) or ``∂f/∂h3``
+        (reverse)."""
+        if self.mode == "forward" and self.wrt is not None:
+            return f"∂{name}/∂{self.wrt.name}"
+        return f"∂f/∂{name}"
+
+    def table(self) -> str:
+        """The sweep as a text table: one row per input and operation, then the result."""
+        point = ", ".join(f"{k}={_number(v)}" for k, v in self.at.items())
+        head = ("step", "definition", "value", "forward: ∂·/∂" + self.wrt.name
+                if self.mode == "forward" and self.wrt is not None else "reverse: ∂f/∂·",
+                "local derivatives")
+        rows = [head]
+        for s in (*self.inputs, *self.steps):
+            local = ", ".join(f"∂{s.name}/∂{o} = {_number(v)}"
+                              for o, v in zip(s.operands, s.local, strict=True))
+            rows.append((s.name, s.formula or "input", _number(s.value),
+                         _number(s.derivative), local))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(head) - 1)]
+        lines = [f"{self.mode} mode at {point}; f = {self.output}"]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
+                  for r in rows]
+        lines.append(", ".join(f"∂f/∂{k} = {_number(v)}" for k, v in self.gradient.items()))
+        return "\n".join(line.rstrip() for line in lines)
+
+    def __str__(self) -> str:
+        return self.table()
+
+
+def _number(value: float) -> str:
+    """Compact: 0.25, 1, -1, 0.1966 (4 significant digits)."""
+    if value == 0:
+        return "0"
+    text = f"{value:.4g}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _temporary_prefix(inputs: tuple[Symbol, ...]) -> str:
+    prefix = "h"
+    while any(re.fullmatch(re.escape(prefix) + r"\d+", s.name) for s in inputs):
+        prefix = "_" + prefix
+    return prefix
+
+
+def _formula(node: Expr, names: Mapping[Expr, str]) -> str:
+    """The operation written over its operands' names (symbols stand in for them)."""
+    return to_text(apply(node.op, *(Symbol(names[a]) if a in names else a for a in node.args)))
+
+
+def _local(node: Expr, index: int, args: tuple[float, ...], out: float, name: str,
+           operand: str) -> float:
+    try:
+        return float(node.op.partials[index](FLOAT, *args, out))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise DomainError(f"the local derivative ∂{name}/∂{operand} of {node.op.name} is "
+                          f"undefined at {', '.join(map(_number, args))}") from None
+
+
+def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
+                mode: str = "reverse") -> Computation:
+    """Sweep the three-address program of ``f`` (``cse(f, three_address=True)``) at ``at``:
+    values forward, then tangents ∂hᵢ/∂wrt (``mode="forward"``, ``wrt`` needed unless f has
+    one input) or adjoints ∂f/∂hᵢ (``mode="reverse"``), with the op table's float rules.
+
+    >>> from symdiff import workloads
+    >>> seed = workloads.seed_sigmoid()
+    >>> c = computation(seed.expr, seed.at, "w", mode="forward")
+    >>> [c[f"h{i}"].derivative for i in range(1, 7)]
+    [1.0, 1.0, -1.0, -1.0, -1.0, 0.25]
+    >>> computation(seed.expr, seed.at).gradient
+    {'w': 0.25, 'x': 0.0, 'b': 0.25}
+    """
+    if mode not in ("forward", "reverse"):
+        raise RenderError(f"unknown mode {mode!r}: choose 'forward' or 'reverse'")
+    f = as_expr(f)
+    program = cse(f, three_address=True)
+    # Inputs in order of first use (the seed's w, x, b), not alphabetically.
+    symbols = tuple(n for n in toposort((f,)) if n.op.name == "symbol")
+    var = None if wrt is None else _symbol(wrt)
+    if mode == "forward" and var is None:
+        if len(symbols) != 1:
+            raise RenderError("forward mode needs wrt=<the input to differentiate by>")
+        var = symbols[0]
+    env = resolve_values(at)
+    missing = [s.name for s in symbols if s.name not in env]
+    if missing:
+        raise MissingValueError(f"no value given for {', '.join(map(repr, missing))}")
+    prefix = _temporary_prefix(symbols)
+    names: dict[Expr, str] = {s: s.name for s in symbols}
+    names.update({a.node: f"{prefix}{i + 1}" for i, a in enumerate(program.assignments)})
+    value: dict[Expr, float] = {s: env[s.name] for s in symbols}
+    local: dict[Expr, list[tuple[Expr, float]]] = {}
+    for assignment in program.assignments:
+        node = assignment.node
+        args = tuple(value[a] if a.op.kind != "leaf" or a.op.name == "symbol"
+                     else float(a.value) for a in node.args)  # type: ignore[attr-defined]
+        value[node] = out = apply_float(node.op, args)
+        local[node] = [(a, _local(node, i, args, out, names[node], names[a]))
+                       for i, a in enumerate(node.args) if a in names]
+    order = [a.node for a in program.assignments]
+    derivative: dict[Expr, float] = dict.fromkeys(value, 0.0)
+    if mode == "forward":
+        if var in derivative:
+            derivative[var] = 1.0
+        for node in order:
+            derivative[node] = sum((d * derivative[a] for a, d in local[node]), 0.0)
+    elif f in derivative:
+        derivative[f] = 1.0
+        for node in reversed(order):
+            for a, d in local[node]:
+                derivative[a] += derivative[node] * d
+    f_value = value[f] if f in value else float(f.value)  # type: ignore[attr-defined]
+    if mode == "forward":
+        gradient = {var.name: derivative.get(f, 0.0)}  # type: ignore[union-attr]
+    else:
+        gradient = {s.name: derivative[s] for s in symbols}
+
+    def step(node: Expr) -> ComputationStep:
+        if node.op.name == "symbol":
+            return ComputationStep(names[node], node, "", value[node], derivative[node])
+        operands = tuple(names[a] for a, _ in local[node])
+        return ComputationStep(names[node], node, _formula(node, names), value[node],
+                               derivative[node],
+                               operands, tuple(d for _, d in local[node]))
+
+    output = names.get(f, to_text(f))
+    return Computation(f, mode, var, {s.name: env[s.name] for s in symbols},
+                       tuple(step(s) for s in symbols), tuple(step(n) for n in order), output,
+                       f_value, gradient)
+
+
+def _display(step: ComputationStep) -> str:
+    """h12 → h₁₂ for operations; inputs keep their names."""
+    if not step.formula:
+        return step.name
+    stem = step.name.rstrip("0123456789")
+    return stem + step.name[len(stem):].translate(_SUBSCRIPTS)
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "−")
+
+
+def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: str = "reverse",
+                       *, rankdir: str = "BT", title: str | None = None,
+                       ) -> tuple[graphviz.Digraph, Computation]:
+    """The annotated computation graph of ``f`` and the numbers on it (see
+    :func:`computation`). Inputs and the operations h₁, h₂, … are nodes labelled with their
+    definition, value and tangent (forward) or adjoint (reverse); each edge operand → operation
+    carries the local derivative and what it propagates. Constants appear inside definitions.
+
+    >>> from symdiff import workloads
+    >>> seed = workloads.seed_sigmoid()
+    >>> graph, numbers = to_dot_computation(seed.expr, seed.at, "w", mode="forward")
+    >>> numbers.value, numbers.gradient
+    (0.5, {'w': 0.25})
+    """
+    numbers = computation(f, at, wrt, mode)
+    forward = mode == "forward"
+    colour = _FORWARD if forward else _REVERSE
+    steps = (*numbers.inputs, *numbers.steps)
+    show = {s.name: _display(s) for s in steps}
+    shown = {s.node: show[s.name] for s in steps}
+    by_name = {s.name: s for s in steps}
+    point = ", ".join(f"{k} = {_minus(_number(v))}" for k, v in numbers.at.items())
+    result = ", ".join(f"∂f/∂{k} = {_minus(_number(v))}" for k, v in numbers.gradient.items())
+    if title is None:
+        what = (f"forward mode: tangents ∂hᵢ/∂{numbers.wrt.name}"  # type: ignore[union-attr]
+                if forward else "reverse mode: adjoints ∂f/∂hᵢ")
+        title = f"{what}  at {point}\n{result}\n "  # the blank line keeps the top node clear
+    graph = _digraph(rankdir, title)
+    graph.attr(ranksep="0.45", nodesep="0.5")
+    for step in steps:
+        name = show[step.name]
+        d_line = (f"{numbers.derivative_label(name)} = {_minus(_number(step.derivative))}",
+                  colour)
+        is_input = step.formula == ""
+        if is_input:
+            head = f"{name} = {_minus(_number(step.value))}"
+        else:  # the definition with subscripted names and a centred dot for multiplication
+            text = _formula(step.node, shown).replace("**", "^").replace("*", "·")
+            head = f"{name} = {_minus(text)}"
+        lines = [d_line] if is_input else [(f"= {_minus(_number(step.value))}", "black"),
+                                           d_line]
+        attrs = dict(_STYLE["symbol" if is_input else "op"])
+        if step.name == numbers.output:
+            attrs.update(penwidth="2.4")
+            lines.append(("output f", "#636363"))
+        if is_input and numbers.wrt is not None and step.node is numbers.wrt:
+            attrs.update(penwidth="2.4", color=colour)
+        attrs["class"] = "step input" if is_input else "step op"
+        graph.node(f"s_{step.name}", _label(head, *lines, bold=True), **attrs)
+    for step in numbers.steps:
+        for operand, local in zip(step.operands, step.local, strict=True):
+            source = by_name[operand]
+            if forward:
+                flow = f"{_number(local)} · {_paren(source.derivative)}"
+                total = local * source.derivative
+            else:
+                flow = f"{_number(step.derivative)} · {_paren(local)}"
+                total = step.derivative * local
+            label = _edge_label(f"∂{show[step.name]}/∂{show[operand]} = "
+                                f"{_minus(_number(local))}",
+                                (_minus(f"{flow} = {_number(total)}"), colour))
+            graph.edge(f"s_{operand}", f"s_{step.name}", label=label,
+                       **({} if forward else {"dir": "back", "color": colour}))
+    return graph, numbers
+
+
+def _edge_label(*lines: Any) -> str:
+    """Lines in a borderless table: the padding keeps the text clear of the edge it labels."""
+    cells = [f'<TD ALIGN="LEFT"><FONT COLOR="{c}">{html.escape(t)}</FONT></TD>'
+             for t, c in [(lines[0], "black"), *lines[1:]]]
+    gap = f'<TD ROWSPAN="{len(cells)}" WIDTH="6"></TD>'
+    rows = f"<TR>{gap}{cells[0]}</TR>" + "".join(f"<TR>{c}</TR>" for c in cells[1:])
+    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>>'
+
+
+def _paren(value: float) -> str:
+    text = _number(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def render_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
+                       mode: str = "reverse", path: str | Path | None = None,
+                       **options: Any) -> Computation:
+    """Draw the annotated computation graph of ``f`` (see :func:`to_dot_computation`) to
+    ``path`` (.svg, .png or .pdf) when given; returns the numbers (:class:`Computation`),
+    whose :meth:`Computation.table` is the same sweep as text.
+
+    >>> import tempfile, pathlib, symdiff
+    >>> seed = symdiff.workloads.seed_sigmoid()
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "seed.svg"
+    >>> render_computation(seed.expr, seed.at, "w", "reverse", out).gradient["w"]
+    0.25
+    """
+    if path is not None:
+        _format(path)
+    graph, numbers = to_dot_computation(f, at, wrt, mode, **options)
+    if path is not None:
+        write(graph, path)
+    return numbers
