@@ -105,6 +105,8 @@ class Tape:
         self._live = live
         self._code = code
         self._fast = [(out, op.evaluate, args) for out, op, args in code]
+        self._reverse = [(out, op, args, tuple(j for j, a in enumerate(args) if live[a]))
+                         for out, op, args in reversed(code)]
 
     @property
     def n_operations(self) -> int:
@@ -186,21 +188,23 @@ class Tape:
         for i, t in enumerate(self._direction(direction)):
             if t != 0.0:
                 tangent[i] = t
-        fast = self._fast
-        for k, (out, op, args) in enumerate(self._code):
-            argvals = tuple(vals[a] for a in args)
-            try:
-                value = vals[out] = fast[k][1](*argvals)
-            except _MATH_ERRORS:
-                apply_float(op, argvals)
-                raise
-            total = None
-            for j, a in enumerate(args):
-                t = tangent[a]
-                if t is not None:
-                    term = _partial(op, j, argvals, value) * t
-                    total = term if total is None else total + term
-            tangent[out] = total
+        F = FLOAT
+        j = -1
+        try:
+            for out, op, args in self._code:
+                argvals = [vals[a] for a in args]
+                j = -1
+                value = vals[out] = op.evaluate(*argvals)
+                total = None
+                for j, a in enumerate(args):  # j is read by the handler
+                    t = tangent[a]
+                    if t is not None:
+                        term = op.partials[j](F, *argvals, value) * t
+                        total = term if total is None else total + term
+                tangent[out] = total
+        except _MATH_ERRORS:
+            self._fail(op, j, argvals, vals[out] if j >= 0 else None)
+            raise
         return vals, tangent
 
     def _backward(self, vals: list[float], cotangents: Sequence[float]
@@ -210,18 +214,31 @@ class Tape:
             if self._live[o]:
                 previous = adjoint[o]
                 adjoint[o] = bar if previous is None else previous + bar
-        live = self._live
-        for out, op, args in reversed(self._code):
-            bar = adjoint[out]
-            if bar is None:
-                continue
-            argvals = tuple(vals[a] for a in args)
-            for j, a in enumerate(args):
-                if live[a]:
-                    contribution = bar * _partial(op, j, argvals, vals[out])
+        F = FLOAT
+        try:
+            for out, op, args, live_args in self._reverse:
+                bar = adjoint[out]
+                if bar is None:
+                    continue
+                argvals = [vals[a] for a in args]
+                value = vals[out]
+                for j in live_args:
+                    a = args[j]
+                    contribution = bar * op.partials[j](F, *argvals, value)
                     previous = adjoint[a]
                     adjoint[a] = contribution if previous is None else previous + contribution
+        except _MATH_ERRORS:
+            self._fail(op, j, argvals, value)
+            raise
         return adjoint
+
+    @staticmethod
+    def _fail(op: Any, index: int, argvals: list[float], out: float | None) -> None:
+        """Raise the DomainError for an op (index −1) or a partial that math refused."""
+        if index < 0 or out is None:
+            apply_float(op, tuple(argvals))
+        else:
+            _partial(op, index, tuple(argvals), out)
 
     def _cotangents(self, cotangents: Any) -> list[float]:
         if cotangents is None:
