@@ -64,13 +64,14 @@ from .render import (  # noqa: E402  (importing render also gives Expr its _repr
 from .render_computation import (  # noqa: E402
     Computation,
     computation,
+    render_command,
     render_computation,
     to_dot_computation,
 )
 
 __all__ += ["to_dot", "render", "derivative_dot", "render_derivative", "computation",
-            "to_dot_computation", "render_computation", "Computation", "RenderError",
-            "TreeTooLargeError", "GraphvizNotFoundError"]
+            "to_dot_computation", "render_computation", "render_command", "Computation",
+            "RenderError", "TreeTooLargeError", "GraphvizNotFoundError"]
 # --- end render ---
 
 # --- numeric & ad (issue 6) ---

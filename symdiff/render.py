@@ -348,6 +348,9 @@ def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
         derivatives: tuple[Expr, ...] = (diff(f, var),)
         names = [f"∂f/∂{var.name}"]
     else:
+        if not isinstance(x, (list, tuple)):
+            raise RenderError(f"differentiate with respect to a symbol, a name or a list of "
+                              f"them, not {x!r}")
         variables = [_symbol(v) for v in x]
         derivatives = grad(f, variables)
         names = [f"∂f/∂{v.name}" for v in variables]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import DomainError, MissingValueError
 from .evaluation import apply_float, resolve_values
 from .expr import Expr, Symbol, apply, as_expr
+from .measure import dag_size, tree_size
 from .ops import FLOAT
 from .printing import to_text
 from .program import cse
@@ -30,11 +31,14 @@ from .render import (
     _FORWARD,
     _REVERSE,
     _STYLE,
+    DEFAULT_MAX_TREE_SIZE,
     RenderError,
     _digraph,
     _format,
     _label,
     _symbol,
+    render,
+    render_derivative,
     write,
 )
 from .traversal import toposort
@@ -42,8 +46,8 @@ from .traversal import toposort
 if TYPE_CHECKING:
     import graphviz
 
-__all__ = ["computation", "to_dot_computation", "render_computation", "Computation",
-           "ComputationStep"]
+__all__ = ["computation", "to_dot_computation", "render_computation", "render_command",
+           "Computation", "ComputationStep"]
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -218,7 +222,8 @@ def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
                                operands, tuple(d for _, d in local[node]))
 
     output = names.get(f, to_text(f))
-    return Computation(f, mode, var, {s.name: env[s.name] for s in symbols},
+    used = {s.name for s in symbols}
+    return Computation(f, mode, var, {k: v for k, v in env.items() if k in used},
                        tuple(step(s) for s in symbols), tuple(step(n) for n in order), output,
                        f_value, gradient)
 
@@ -334,3 +339,41 @@ def render_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     if path is not None:
         write(graph, path)
     return numbers
+
+
+def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None,
+                   at: Mapping[Any, Any] | None = None, mode: str = "reverse",
+                   max_tree_size: int = DEFAULT_MAX_TREE_SIZE) -> str:
+    """What ``symdiff render`` does: draw ``f`` to ``path`` and return the text to print.
+
+    ``view`` is ``"dag"`` or ``"tree"`` (with ``wrt``: f with its derivative, or its gradient
+    for several variables) or ``"computation"`` (needs ``at``; ``wrt`` is the variable of
+    forward mode, or the one highlighted in reverse mode). The text is the computation table,
+    or the sizes drawn, and the path written.
+
+    >>> import tempfile, pathlib, symdiff
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "l4.svg"
+    >>> print(render_command(symdiff.workloads.logistic_map(4), out, "tree").split(":")[0])
+    tree view of 43 nodes (12 distinct)
+    """
+    f = as_expr(f)
+    _format(path)
+    if isinstance(wrt, (list, tuple)) and len(wrt) <= 1:
+        wrt = wrt[0] if wrt else None
+    if view == "computation":
+        if at is None:
+            raise RenderError("the computation view needs a point: at={x: 1, ...} "
+                              "(--at x=1,w=0,b=0)")
+        if isinstance(wrt, (list, tuple)):
+            raise RenderError("the computation view takes one variable in wrt")
+        numbers = render_computation(f, at, wrt, mode, path)
+        return f"{numbers.table()}\nwrote {path}"
+    if wrt is not None:
+        render_derivative(f, wrt, path, view, max_tree_size=max_tree_size)
+        what = "f with its gradient" if isinstance(wrt, (list, tuple)) else "f with ∂f/∂" + (
+            wrt if isinstance(wrt, str) else _symbol(wrt).name)
+        return f"{view} view of {what}: wrote {path}"
+    render(f, path, view, max_tree_size=max_tree_size, legend=True)
+    sizes = f"{tree_size(f)} nodes ({dag_size(f)} distinct)" if view == "tree" else (
+        f"{dag_size(f)} distinct nodes (a tree of {tree_size(f)})")
+    return f"{view} view of {sizes}: wrote {path}"
