@@ -1,0 +1,64 @@
+"""Smoke test: ``benchmarks/bench_diff.py --quick`` runs, and its timer refuses cache hits."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import symdiff
+from symdiff import workloads
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_diff.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("bench_diff", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_diff"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_quick_run_prints_table_and_goals(tmp_path: Path) -> None:
+    out = tmp_path / "rows.json"
+    done = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=SCRIPT.parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| workload | form | tool | method | median |" in done.stdout
+    assert "1. symdiff ≥ 100× faster than SymPy" in done.stdout
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    workloads_seen = {r["workload"].split()[0] for r in rows}
+    assert workloads_seen == {"W1", "W2", "W3", "W4"}
+    for row in rows:
+        assert row["seconds"] is not None or row["note"], row
+        if row["err"] is not None:  # every tool's gradient agrees with symdiff's reference
+            assert row["err"] < 1e-9, row
+    seed = workloads.seed_sigmoid()
+    (ref,) = [r for r in rows if r["workload"] == seed.name and r["reference"]]
+    assert ref["tool"] == "symdiff" and ref["method"].startswith("grad")
+    assert ref["f_nodes"] == symdiff.dag_size(seed.expr)
+    assert ref["g_nodes"] == symdiff.dag_size(symdiff.grad(seed.expr, seed.wrt))
+    assert any(r["tool"] == "SymPy" and r["seconds"] for r in rows)
+
+
+def test_timer_rejects_a_result_kept_alive_between_repeats() -> None:
+    bench = _load_script()
+    f = workloads.logistic_map(8)
+    x = symdiff.Symbol("x")
+    budget = bench.Budget(least=3, most=3, seconds=0.0)
+    seconds, repeats, result = bench.time_builds(
+        lambda: symdiff.diff(f, x), budget, fresh=bench.FreshGraphs(f))
+    assert repeats == 3 and seconds > 0 and result is not None
+    kept = []  # a leak: every repeat's derivative stays alive, so repeat 2 is a cache hit
+
+    def leaky() -> symdiff.Expr:
+        kept.append(symdiff.diff(f, x))
+        return kept[-1]
+
+    with pytest.raises(RuntimeError, match="outlived their repeat"):
+        bench.time_builds(leaky, budget, fresh=bench.FreshGraphs(f))
