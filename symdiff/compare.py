@@ -141,7 +141,7 @@ def symbolic_gradient_function(expr: Expr, wrt: Sequence[Any]
 
         def call_compiled(*values: float) -> tuple[float, tuple[float, ...]]:
             value, grads = compiled(*values)
-            return float(value), tuple(grads)
+            return float(value), grads if isinstance(grads, tuple) else (grads,)
 
         return call_compiled, "compiled"
     except ImportError:
