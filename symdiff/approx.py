@@ -133,8 +133,8 @@ class Fit:
         grid = [lo + (hi - lo) * k / 400 for k in range(401)]
         fig = Figure(figsize=(13, 3.8))
         ax_loss, ax_fit, ax_units = fig.subplots(1, 3)
-        ax_loss.semilogy(range(len(self.history)), self.history, color="black")
-        ax_loss.set_xlabel("gradient-descent step")
+        ax_loss.loglog(range(1, len(self.history) + 1), self.history, color="black")
+        ax_loss.set_xlabel("gradient-descent step + 1")
         ax_loss.set_ylabel("mean squared error")
         ax_loss.set_title(f"loss: {self.history[0]:.2g} → {self.mse:.2g}")
         ax_loss.grid(True, alpha=0.3)
@@ -221,10 +221,10 @@ def piecewise_linear_target(points: int = 20) -> tuple[list[float], list[float]]
     return network_data(points)
 
 
-def sine_target(points: int = 40, periods: float = 1.0) -> tuple[list[float], list[float]]:
-    """A smooth target: sin(2π·periods·x)/2 + 1/2 at ``points`` points evenly spaced in
-    [−1, 1]."""
+def sine_target(points: int = 40, frequency: float = 1.0) -> tuple[list[float], list[float]]:
+    """A smooth target: sin(2π·frequency·x)/2 + 1/2 at ``points`` points evenly spaced in
+    [−1, 1] (two full periods for the default frequency)."""
     if not isinstance(points, int) or points < 2:
         raise SymdiffError(f"points must be an integer ≥ 2, not {points!r}")
     xs = [-1 + 2 * i / (points - 1) for i in range(points)]
-    return xs, [0.5 + 0.5 * math.sin(2 * math.pi * periods * x) for x in xs]
+    return xs, [0.5 + 0.5 * math.sin(2 * math.pi * frequency * x) for x in xs]
