@@ -107,9 +107,20 @@ def _cmd_grad(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    index = build_report(args.output, quick=args.quick, progress=_progress(not args.quiet))
+    if not args.quiet:
+        print(file=sys.stderr)
+    print(f"report written to {index}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "grad": _cmd_grad,
+    "report": _cmd_report,
 }
 
 
@@ -143,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
     p.add_argument("--cse", action="store_true",
                    help="also print the gradient as a straight-line program")
+
+    p = sub.add_parser("report", help="build the HTML report (the whole story)",
+                       description="Build a self-contained HTML report from the built-in "
+                                   "examples: the seed's example, Baydin et al.'s Table 1 and "
+                                   "the swell sweep, tree vs DAG pictures, generated code and "
+                                   "its speed, numerical differentiation and AD, and the "
+                                   "universal-approximation fit.")
+    p.add_argument("-o", "--output", default="report", help="output folder (default: report)")
+    p.add_argument("--quick", action="store_true", help="small settings (a few seconds)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser
 
 
