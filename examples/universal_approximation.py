@@ -57,7 +57,7 @@ def plot_smooth(fits: list[approx.Fit], path: Path) -> None:
     ax.set_xlabel("x")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
+    approx.save_figure(fig, str(path))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     path = out / f"universal_approximation_sine.{args.format}"
     plot_smooth(fits, path)
     detail = out / f"universal_approximation_sine_units.{args.format}"
-    fits[-1].plot(str(detail), title=f"sin(2πx), {fits[-1].hidden} sigmoid units")
+    fits[-1].plot(str(detail), title=f"sin(2πx)/2 + 1/2, {fits[-1].hidden} sigmoid units")
     print(f"  figures: {path}, {detail}")
     return 0 if ok else 1
 

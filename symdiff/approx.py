@@ -22,7 +22,7 @@ from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol
 from .workloads import network_data
 
 __all__ = ["network", "mse_loss", "gradient_function", "fit", "Fit", "piecewise_linear_target",
-           "sine_target"]
+           "sine_target", "save_figure"]
 
 _sigmoid = FUNCTION_BUILDERS["sigmoid"]
 
@@ -159,7 +159,7 @@ class Fit:
         if title:
             fig.suptitle(title)
         fig.tight_layout()
-        fig.savefig(path)
+        save_figure(fig, path)
         return path
 
 
@@ -228,3 +228,16 @@ def sine_target(points: int = 40, frequency: float = 1.0) -> tuple[list[float], 
         raise SymdiffError(f"points must be an integer ≥ 2, not {points!r}")
     xs = [-1 + 2 * i / (points - 1) for i in range(points)]
     return xs, [0.5 + 0.5 * math.sin(2 * math.pi * frequency * x) for x in xs]
+
+
+def save_figure(fig: Any, path: str) -> str:
+    """Save a matplotlib figure (format by extension); SVG and PDF without the date and with
+    fixed ids, so that regenerating a figure gives the same file. Returns the path."""
+    import matplotlib
+
+    if str(path).lower().endswith((".svg", ".pdf")):
+        with matplotlib.rc_context({"svg.hashsalt": "symdiff"}):
+            fig.savefig(path, metadata={"Date": None})
+    else:
+        fig.savefig(path)
+    return path

@@ -426,7 +426,7 @@ class ErrorStudy:
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(loc="lower left", fontsize=8)
         fig.tight_layout()
-        fig.savefig(path)
+        _save(fig, path)
         return path
 
 
@@ -484,3 +484,15 @@ def numeric_report(plot: str | None = None, per_decade: int = 4) -> str:
         dense.plot(plot)
         lines += ["", f"plot written to {plot}"]
     return "\n".join(lines)
+
+
+def _save(fig: Any, path: str) -> None:
+    """Save a figure; SVG and PDF without the date and with fixed ids, so that regenerating a
+    figure gives the same file."""
+    import matplotlib
+
+    if str(path).lower().endswith((".svg", ".pdf")):
+        with matplotlib.rc_context({"svg.hashsalt": "symdiff"}):
+            fig.savefig(path, metadata={"Date": None})
+    else:
+        fig.savefig(path)
