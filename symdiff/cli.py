@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
 from .diff import diff, grad
@@ -107,6 +108,43 @@ def _cmd_grad(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .render_computation import render_command
+
+    expr = _expression(args.expr)
+    wrt = _symbols(args.wrt) if args.wrt else None
+    if wrt is not None and args.view != "computation" and len(wrt) == 1:
+        wrt_arg: Any = wrt[0]
+    elif wrt is not None and args.view == "computation":
+        if len(wrt) != 1:
+            raise UsageError("the computation view takes one variable in --wrt")
+        wrt_arg = wrt[0]
+    else:
+        wrt_arg = wrt
+    at = _point(args.at) or None
+    if args.view == "computation" and at is None:
+        raise UsageError("the computation view needs --at, e.g. --at x=1,w=0,b=0")
+    print(render_command(expr, args.output, view=args.view, wrt=wrt_arg, at=at, mode=args.mode,
+                         max_tree_size=args.max_tree_size))
+    return 0
+
+
+def _cmd_numeric(args: argparse.Namespace) -> int:
+    from .numeric import numeric_report
+
+    print(numeric_report(plot=args.plot, per_decade=args.per_decade))
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .compare import compare_report
+
+    if args.hidden < 1 or args.points < 1 or args.repeats < 1:
+        raise UsageError("--hidden, --points and --repeats must be positive")
+    print(compare_report(hidden=args.hidden, points=args.points, repeats=args.repeats))
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
@@ -120,6 +158,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "grad": _cmd_grad,
+    "render": _cmd_render,
+    "numeric": _cmd_numeric,
+    "compare": _cmd_compare,
     "report": _cmd_report,
 }
 
@@ -155,6 +196,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cse", action="store_true",
                    help="also print the gradient as a straight-line program")
 
+    p = sub.add_parser("render", help="draw an expression, its derivative or its computation "
+                                      "graph with Graphviz",
+                       description="Draw EXPR with Graphviz's dot. Views: dag (each distinct "
+                                   "node once, shared nodes marked), tree (every shared "
+                                   "subexpression repeated, refused above --max-tree-size), "
+                                   "computation (the elementary operations h1, h2, ... with "
+                                   "values and tangents or adjoints at --at). With --wrt, the "
+                                   "dag and tree views draw f with its derivative.")
+    p.add_argument("expr", help="the expression")
+    p.add_argument("-o", "--output", required=True,
+                   help="the picture to write: .svg, .png or .pdf")
+    p.add_argument("--view", choices=("dag", "tree", "computation"), default="dag")
+    p.add_argument("--wrt", help="variable(s), comma-separated")
+    p.add_argument("--at", help="the point for the computation view, e.g. x=1,w=0,b=0")
+    p.add_argument("--mode", choices=("forward", "reverse"), default="reverse",
+                   help="computation view: forward tangents or reverse adjoints")
+    p.add_argument("--max-tree-size", type=int, default=2000,
+                   help="largest tree the tree view draws (default 2000)")
+
+    p = sub.add_parser("numeric", help="numerical differentiation: the seed's table and the "
+                                       "error study",
+                       description="Forward, backward and central differences of e^x at 0 "
+                                   "(the seed's table, bit for bit), and their error against "
+                                   "the exact derivative as h goes from 1 to 1e-16: truncation "
+                                   "error (slopes 1 and 2), rounding error, the optimal h.")
+    p.add_argument("--plot", help="also write the log-log error plot (.svg, .png, .pdf)")
+    p.add_argument("--per-decade", type=int, default=1,
+                   help="steps per decade of h in the table (default 1)")
+
+    p = sub.add_parser("compare", help="four ways to a gradient, side by side",
+                       description="Numerical differences, symbolic (compiled), forward-mode "
+                                   "and reverse-mode AD on the network loss "
+                                   "y = b + sum c_i*sigmoid(b_i + w_i*x): operations, time "
+                                   "(median) and accuracy against the symbolic derivative.")
+    p.add_argument("--hidden", type=int, default=10, help="hidden units (default 10)")
+    p.add_argument("--points", type=int, default=20, help="data points (default 20)")
+    p.add_argument("--repeats", type=int, default=5, help="timing repeats (default 5)")
+
     p = sub.add_parser("report", help="build the HTML report (the whole story)",
                        description="Build a self-contained HTML report from the built-in "
                                    "examples: the seed's example, Baydin et al.'s Table 1 and "
@@ -177,6 +256,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"symdiff {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (e.g. `symdiff numeric | head`): stop quietly.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:
+        print(f"symdiff {args.command}: error: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

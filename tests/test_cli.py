@@ -75,3 +75,45 @@ def test_python_dash_m_and_console_script():
     result = subprocess.run([sys.executable, "-m", "symdiff", "--version"], capture_output=True,
                             text=True)
     assert result.returncode == 0 and "symdiff" in result.stdout
+
+
+def test_render_views(capsys, tmp_path):
+    out = tmp_path / "seed.svg"
+    code, text, _ = run(capsys, "render", "1/(exp(-(w*x+b))+1)", "--view", "computation",
+                        "--wrt", "w", "--at", "x=1,w=0,b=0", "--mode", "forward", "-o", str(out))
+    assert code == 0 and out.stat().st_size > 1000
+    assert "0.25" in text
+    code, _, _ = run(capsys, "render", "x*sin(x)", "--wrt", "x", "-o", str(tmp_path / "d.png"))
+    assert code == 0 and (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("argv", [
+    ["render", "x", "-o", "x.txt"],
+    ["render", "x", "--view", "computation", "-o", "x.svg"],
+    ["render", "4*x*(1-x)", "--view", "tree", "--max-tree-size", "3", "-o", "x.svg"],
+    ["compare", "--hidden", "0"],
+])
+def test_render_and_compare_errors(capsys, tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_unwritable_output_exits_1(capsys, tmp_path):
+    code, _, err = run(capsys, "render", "x", "-o", str(tmp_path / "missing" / "x.svg"))
+    assert code == 1 and "No such file" in err
+
+
+def test_numeric_prints_the_seed_table(capsys, tmp_path):
+    plot = tmp_path / "err.png"
+    code, out, _ = run(capsys, "numeric", "--plot", str(plot))
+    assert code == 0
+    assert "1.0517091807564771" in out and "1.0000001666666813" in out
+    assert plot.stat().st_size > 1000
+
+
+def test_compare_small(capsys):
+    code, out, _ = run(capsys, "compare", "--hidden", "2", "--points", "5", "--repeats", "1")
+    assert code == 0
+    for method in ("numeric", "symbolic", "forward-mode", "reverse-mode"):
+        assert method in out
