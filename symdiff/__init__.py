@@ -49,6 +49,9 @@ __all__ = [
 # --- end measure & swell ---
 
 # --- codegen (issue 4) ---
+from .codegen import lambdify, module_source, value_and_grad, write_module  # noqa: E402
+
+__all__ += ["lambdify", "value_and_grad", "module_source", "write_module"]
 # --- end codegen ---
 
 # --- render (issue 5) ---

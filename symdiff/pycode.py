@@ -1,0 +1,565 @@
+"""Python source for straight-line programs, and the check that such source is safe to run.
+
+:class:`FunctionSource` prints the three-address program of :func:`symdiff.cse` as the body of
+a Python function. Every operation's code comes from the op table's ``python``/``numpy``
+templates and helper sources (this module knows no op by name); a template is analysed once
+(with :mod:`ast`) for the precedence of what it produces and the precedence each operand needs,
+so that an operation used only once can be written inline into the expression that uses it,
+with exactly the parentheses it needs, down to a bounded depth (:data:`MAX_INLINE_DEPTH`). Large
+programs reuse the names of dead temporaries (:data:`REUSE_NAMES_ABOVE`). Neither changes an
+operation or its order, so the numbers are the evaluator's, bit for bit.
+
+Symbol names are user data: a name is used verbatim only when it is a plain ASCII identifier
+that means nothing else here (not a keyword, builtin, module, imported function, helper or
+generated name); every other symbol becomes ``a<i>`` and is named in a comment through
+``repr``. :func:`check_source` then accepts only what the generator emits: imports of the
+backend's modules, helper and function definitions with plain parameters, single-name
+assignments, ``if``/``return``, arithmetic, comparisons and calls of known names.
+
+The code generator (``codegen``) compiles and runs this source; this module only writes it.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import itertools
+import keyword
+import numbers
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import ConversionError, SymdiffError
+from .expr import Expr, Symbol, as_expr
+from .ops import OPS, SYMBOL, Op
+from .program import cse
+from .traversal import toposort, use_counts
+
+__all__ = ["FunctionSource", "module_text", "check_source", "reserved_names", "check_args",
+           "check_function_name", "MODULE", "IMPORTS", "ALLOWED_MODULES", "SAFE_BUILTINS",
+           "MAX_INLINE_DEPTH", "REUSE_NAMES_ABOVE", "NUMBA_OPTIONS"]
+
+#: The module each backend's templates call through ``{m}``, and what its code may import.
+MODULE = {"math": "math", "numpy": "numpy", "numba": "math"}
+IMPORTS = {"math": ("math",), "numpy": ("numpy",), "numba": ("math", "numba")}
+ALLOWED_MODULES = frozenset({"math", "numpy", "numba"})
+#: The only builtins generated code may name: pure functions of numbers.
+SAFE_BUILTINS = frozenset({"abs", "min", "max", "float", "int", "round", "pow", "bool"})
+NUMBA_OPTIONS = 'cache=True, error_model="numpy"'
+# Names the generator itself uses; user symbols never take them.
+_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit"})
+# Module attributes the generator itself uses, besides the op table's.
+_OWN_ATTRIBUTES = frozenset({"asarray", "float64", "shape", "broadcast_shapes", "zeros", "njit"})
+_PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_GENERATED_NAME = re.compile(r"[at]\d+\Z")
+_MAX_NESTING = 32
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def _module_attributes(tree: ast.AST) -> set[str]:
+    return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+            and isinstance(n.value, ast.Name) and n.value.id in ALLOWED_MODULES}
+
+
+@functools.lru_cache(maxsize=8)
+def _table_facts(table: tuple[Op, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """The global names that the op table's code uses (imported functions, helpers,
+    builtins), and the module attributes it uses."""
+    names: set[str] = set()
+    attributes: set[str] = set()
+    for op in table:
+        marks = [f"_{i}" for i in range(op.arity)]
+        for template in (op.python, op.numpy):
+            for module in ("math", "numpy"):
+                try:
+                    tree = ast.parse(template.format(*marks, m=module), mode="eval")
+                    short = ast.parse(template.replace("{m}.", "").format(*marks, m=module),
+                                      mode="eval")
+                except (SyntaxError, IndexError, KeyError, ValueError):
+                    continue  # reported when the template is used
+                attributes |= _module_attributes(tree)
+                names.update(n.id for n in ast.walk(short) if isinstance(n, ast.Name))
+        for helper in (op.helper, op.numpy_helper):
+            try:
+                tree = ast.parse(helper)
+            except SyntaxError:
+                continue
+            names.update(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
+            attributes |= _module_attributes(tree)
+    return frozenset(names), frozenset(attributes)
+
+
+def reserved_names() -> frozenset[str]:
+    """Names a symbol may not keep in generated code: keywords, builtins, modules, the names
+    the op table's code uses and the generator's own."""
+    return (frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+            | ALLOWED_MODULES | _INTERNAL | _table_facts(tuple(OPS.values()))[0])
+
+
+def _allowed_attributes() -> frozenset[str]:
+    return _OWN_ATTRIBUTES | _table_facts(tuple(OPS.values()))[1]
+
+
+def _identifiers(args: tuple[Symbol, ...], reserved: frozenset[str]) -> list[str]:
+    """The Python identifier of each argument: its name if plain and free, else ``a<i>``."""
+    return [s.name if _PLAIN_NAME.match(s.name) and not _GENERATED_NAME.match(s.name)
+            and s.name not in reserved else f"a{i}" for i, s in enumerate(args)]
+
+
+def check_function_name(name: Any, reserved: frozenset[str]) -> str:
+    """``name`` if it can name a generated function, else a :class:`SymdiffError`."""
+    if not isinstance(name, str) or not _PLAIN_NAME.match(name) or name in reserved:
+        raise SymdiffError(f"a generated function needs a plain identifier as its name that "
+                           f"is not a keyword, builtin, module or helper name, not {name!r}")
+    return name
+
+
+# --- arguments and outputs -----------------------------------------------------------------
+
+
+def check_args(args: Any) -> tuple[Symbol, ...]:
+    """``args`` as a tuple of distinct symbols (a single symbol is accepted too)."""
+    if isinstance(args, Symbol):
+        return (args,)
+    if isinstance(args, (str, bytes)) or not isinstance(args, Iterable):
+        raise ConversionError(f"args must be a symbol or a sequence of symbols, not {args!r}")
+    result = tuple(args)
+    seen: set[Symbol] = set()
+    for arg in result:
+        if not isinstance(arg, Symbol):
+            raise ConversionError(f"every argument must be a symbol, not {arg!r}")
+        if arg in seen:
+            raise SymdiffError(f"argument {arg.name!r} appears more than once in args")
+        seen.add(arg)
+    return result
+
+
+def _flatten(exprs: Any, roots: list[Expr], depth: int = 0) -> Any:
+    """Append the expressions of ``exprs`` to ``roots``; return its structure: an index for
+    one expression, a list of structures for a sequence."""
+    if isinstance(exprs, (Expr, numbers.Number, str, bytes, Mapping)):
+        roots.append(as_expr(exprs))
+        return len(roots) - 1
+    if not isinstance(exprs, Iterable):
+        roots.append(as_expr(exprs))  # raises a ConversionError that names the value
+    if depth >= _MAX_NESTING:
+        raise SymdiffError(f"outputs are nested more than {_MAX_NESTING} levels deep")
+    return [_flatten(item, roots, depth + 1) for item in exprs]
+
+
+def _output_text(structure: Any, codes: list[str], top: bool = True) -> str:
+    if isinstance(structure, int):
+        return codes[structure]
+    items = [_output_text(s, codes, False) for s in structure]
+    if len(items) == 1:
+        return f"({items[0]},)"
+    if top and items:
+        return ", ".join(items)
+    return "(" + ", ".join(items) + ")"
+
+
+def _literal(value: int | float) -> str:
+    """A constant as a float literal (the evaluator computes every constant as a float)."""
+    try:
+        return repr(float(value))
+    except OverflowError:
+        raise SymdiffError(f"constant {value} is too large for a float") from None
+
+
+# --- templates: where an operand may stand without parentheses ----------------------------
+
+# Python's binding strengths, loosest first (as in the grammar and ast.unparse).
+_TUPLE, _TEST, _OR, _AND, _NOT, _CMP, _BOR, _BXOR, _BAND, _SHIFT, _ARITH, _TERM, _FACTOR, \
+    _POWER, _AWAIT, _ATOM = range(16)
+_BINARY = {ast.Add: _ARITH, ast.Sub: _ARITH, ast.Mult: _TERM, ast.Div: _TERM,
+           ast.FloorDiv: _TERM, ast.Mod: _TERM, ast.MatMult: _TERM, ast.Pow: _POWER,
+           ast.LShift: _SHIFT, ast.RShift: _SHIFT, ast.BitOr: _BOR, ast.BitXor: _BXOR,
+           ast.BitAnd: _BAND}
+#: Single-use operations are written inline into the one expression that uses them, down to
+#: this depth; deeper chains are cut into statements, so Python's compiler never recurses far.
+MAX_INLINE_DEPTH = 12
+
+
+def _precedence(node: ast.AST) -> int:
+    if isinstance(node, ast.BinOp):
+        return _BINARY[type(node.op)]
+    if isinstance(node, ast.UnaryOp):
+        return _NOT if isinstance(node.op, ast.Not) else _FACTOR
+    if isinstance(node, ast.Compare):
+        return _CMP
+    if isinstance(node, ast.BoolOp):
+        return _AND if isinstance(node.op, ast.And) else _OR
+    if isinstance(node, (ast.IfExp, ast.Lambda, ast.NamedExpr)):
+        return _TEST
+    if isinstance(node, ast.Tuple):
+        return _TUPLE
+    return _ATOM
+
+
+def _needs(parent: ast.AST, child: ast.AST) -> int:
+    """The least precedence ``child`` may have to stand unparenthesized under ``parent``."""
+    if isinstance(parent, ast.BinOp):
+        p = _BINARY[type(parent.op)]
+        if p == _POWER:  # right-associative, and -x ** y means -(x ** y)
+            return _AWAIT if child is parent.left else _FACTOR
+        return p if child is parent.left else p + 1
+    if isinstance(parent, ast.UnaryOp):
+        return _NOT if isinstance(parent.op, ast.Not) else _FACTOR
+    if isinstance(parent, ast.Compare):
+        return _CMP + 1
+    if isinstance(parent, ast.BoolOp):
+        return _precedence(parent) + 1
+    if isinstance(parent, ast.IfExp):
+        return _TEST if child is parent.orelse else _TEST + 1
+    if isinstance(parent, (ast.Call, ast.keyword, ast.Tuple, ast.List)) and not (
+            isinstance(parent, ast.Call) and child is parent.func):
+        return _TEST
+    return _ATOM
+
+
+class _Template:
+    """An op's code template, analysed once: the precedence of what it produces and, per
+    operand, the precedence the operand needs and whether it appears exactly once."""
+
+    def __init__(self, op: Op, backend: str) -> None:
+        self.op = op
+        text = op.numpy if backend == "numpy" else op.python
+        self.module = MODULE[backend]
+        if not text:
+            raise SymdiffError(f"op {op.name!r} has no {backend} code template")
+        # The module's functions are imported by name (from math import exp): shorter code,
+        # and a global lookup instead of a global and an attribute lookup per call.
+        self.text = text.replace("{m}.", "")
+        marks = [f"_symdiff_operand_{i}" for i in range(op.arity)]
+        try:
+            tree = ast.parse(self.text.format(*marks, m=self.module), mode="eval").body
+            full = ast.parse(text.format(*marks, m=self.module), mode="eval")
+        except (IndexError, KeyError, ValueError, SyntaxError):
+            raise SymdiffError(f"op {op.name!r} has a bad {backend} template: "
+                               f"{text!r}") from None
+        self.imports = sorted({n.attr for n in ast.walk(full) if isinstance(n, ast.Attribute)
+                               and isinstance(n.value, ast.Name) and n.value.id == self.module})
+        self.precedence = _precedence(tree)
+        needs = [_TUPLE] * op.arity
+        counts = [0] * op.arity
+        stack = [tree]
+        while stack:
+            parent = stack.pop()
+            for child in ast.iter_child_nodes(parent):
+                if isinstance(child, ast.Name) and child.id in marks:
+                    i = marks.index(child.id)
+                    counts[i] += 1
+                    needs[i] = max(needs[i], _needs(parent, child))
+                stack.append(child)
+        if isinstance(tree, ast.Name) and tree.id in marks:  # the identity template "{0}"
+            counts[marks.index(tree.id)] += 1
+        self.needs = needs
+        self.once = [c == 1 for c in counts]
+
+    def format(self, operands: list[str]) -> str:
+        return self.text.format(*operands, m=self.module)
+
+
+# --- the straight-line body ----------------------------------------------------------------
+
+
+_TEMPORARY = re.compile(r"\bt(\d+)\b")
+#: Programs with more temporaries than this reuse the names of dead ones, so that Python frees
+#: each intermediate float (or array) as soon as it is no longer needed: a smaller working set
+#: that is markedly faster for large programs, and the only way NumPy code on large arrays fits
+#: in memory. Smaller programs keep one name per value, which reads better.
+REUSE_NAMES_ABOVE = 100
+
+
+def _reuse_names(lines: list[str], outputs: list[str]) -> tuple[list[str], list[str]]:
+    """Rename temporaries ``t<k>`` so that a name is reused once its value is dead."""
+    last: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        target, _, text = line.partition(" = ")
+        for ref in _TEMPORARY.findall(text):
+            last[ref] = i
+    for text in outputs:
+        for ref in _TEMPORARY.findall(text):
+            last[ref] = len(lines)
+    register: dict[str, str] = {}
+    free: list[str] = []
+    count = 0
+
+    def rename(text: str) -> str:
+        return _TEMPORARY.sub(lambda m: register[m.group(1)], text)
+
+    renamed = []
+    for i, line in enumerate(lines):
+        target, _, text = line.partition(" = ")
+        defined = _TEMPORARY.fullmatch(target)
+        if defined is None:  # numpy's set-up lines
+            renamed.append(line)
+            continue
+        refs = set(_TEMPORARY.findall(text))
+        text = rename(text)
+        free.extend(register[ref] for ref in sorted(refs) if last[ref] == i)
+        if free:
+            name = free.pop()
+        else:
+            name, count = f"t{count}", count + 1
+        register[defined.group(1)] = name
+        renamed.append(f"{name} = {text}")
+    return renamed, [rename(text) for text in outputs]
+
+
+class FunctionSource:
+    """One generated function: its statements, return expression and the ops it uses."""
+
+    def __init__(self, name: str, args: tuple[Symbol, ...], exprs: Any, backend: str,
+                 reserved: frozenset[str]) -> None:
+        self.name = name
+        self.args = args
+        self.backend = backend
+        self.params = _identifiers(args, reserved)
+        roots: list[Expr] = []
+        self.structure = _flatten(exprs, roots)
+        order = toposort(roots)
+        arg_set = set(args)
+        missing = sorted({n.name for n in order if n.op is SYMBOL and n not in arg_set})
+        if missing:
+            raise SymdiffError(f"the expression depends on {', '.join(map(repr, missing))}, "
+                               f"which {'is' if len(missing) == 1 else 'are'} not among args")
+        self.ops: dict[Op, None] = {}
+        self.imports: dict[str, None] = {}
+        self.body = self._statements(roots, order)
+
+    def _statements(self, roots: list[Expr], order: list[Expr]) -> list[str]:
+        """One statement per operation of the three-address program, except that an
+        operation used once is written into its user's expression (to a bounded depth)."""
+        numpy = self.backend == "numpy"
+        lines = [f"{p} = numpy.asarray({p}, numpy.float64)" for p in self.params] if numpy else []
+        # node -> (code, precedence, inline depth); names and literals have depth 0.
+        code: dict[Expr, tuple[str, int, int]] = {
+            s: (p, _ATOM, 0) for s, p in zip(self.args, self.params, strict=True)}
+        uses = use_counts(order, roots)
+        templates: dict[Op, _Template] = {}
+
+        temporaries = itertools.count()
+
+        def name(node: Expr, text: str) -> tuple[str, int, int]:
+            target = f"t{next(temporaries)}"
+            lines.append(f"{target} = {text}")
+            code[node] = (target, _ATOM, 0)
+            return code[node]
+
+        def operand(node: Expr) -> tuple[str, int, int]:
+            found = code.get(node)
+            if found is not None:
+                return found
+            text = _literal(node.value)  # a constant (the program names every operation)
+            return text, _FACTOR if text.startswith("-") else _ATOM, 0
+
+        for assignment in cse(roots, three_address=True).assignments:
+            node = assignment.node
+            template = templates.get(node.op) or templates.setdefault(
+                node.op, _Template(node.op, self.backend))
+            parts, depth = [], 0
+            for i, arg in enumerate(node.args):
+                text, precedence, d = operand(arg)
+                if d and (not template.once[i] or d >= MAX_INLINE_DEPTH):
+                    text, precedence, d = name(arg, text)
+                if precedence < template.needs[i]:
+                    text = f"({text})"
+                parts.append(text)
+                depth = max(depth, d)
+            text = template.format(parts)
+            self.imports.update(dict.fromkeys(template.imports))
+            if uses[node] == 1:
+                code[node] = (text, template.precedence, depth + 1)
+            else:
+                name(node, text)
+            self.ops[node.op] = None
+        outputs = [operand(root)[:2] for root in roots]
+        if numpy:
+            lines.extend(self._broadcast(roots, order, outputs))
+        self.outputs = [f"({text})" if precedence < _TEST else text
+                        for text, precedence in outputs]
+        if next(temporaries) > REUSE_NAMES_ABOVE:
+            lines, self.outputs = _reuse_names(lines, self.outputs)
+        return lines
+
+    def _broadcast(self, roots: list[Expr], order: list[Expr],
+                   outputs: list[tuple[str, int]]) -> list[str]:
+        """Make outputs that do not depend on every argument broadcast to the inputs' shape."""
+        bit = {s: 1 << i for i, s in enumerate(self.args)}
+        mask: dict[Expr, int] = {}
+        for node in order:
+            m = bit.get(node, 0)
+            for a in node.args:
+                m |= mask[a]
+            mask[node] = m
+        full = (1 << len(self.args)) - 1
+        partial = [i for i, r in enumerate(roots) if mask[r] != full]
+        if not partial:
+            return []
+        shapes = ", ".join(f"numpy.shape({p})" for p in self.params)
+        for i in partial:
+            text, precedence = outputs[i]
+            outputs[i] = (f"({text})" if precedence < _ARITH else text) + " + _zeros", _ARITH
+        return [f"_shape = numpy.broadcast_shapes({shapes})", "_zeros = numpy.zeros(_shape)"]
+
+    def lines(self, bound: bool, decorator: str = "") -> list[str]:
+        params = ["self", *self.params] if bound else self.params
+        lines = [decorator] if decorator else []
+        lines.append(f"def {self.name}({', '.join(params)}):")
+        # repr() never contains a line break, so a comment cannot end early.
+        lines.extend(f"    # {p} is the symbol {s.name!r}"
+                     for p, s in zip(self.params, self.args, strict=True) if p != s.name)
+        lines.extend("    " + line for line in self.body)
+        lines.append("    return " + _output_text(self.structure, self.outputs))
+        return lines
+
+    def numba_signature(self) -> str:
+        def kind(structure: Any) -> str:
+            if isinstance(structure, int):
+                return "float64"
+            items = [kind(s) for s in structure]
+            if items and all(item == "float64" for item in items):
+                return f"UniTuple(float64, {len(items)})"
+            return f"Tuple(({''.join(item + ', ' for item in items)}))"
+
+        return f"{kind(self.structure)}({', '.join(['float64'] * len(self.params))})"
+
+
+def module_text(functions: list[FunctionSource], backend: str, bound: bool, docstring: str = ""
+                 ) -> str:
+    """Imports, the helpers the functions need (once), then the functions."""
+    module = MODULE[backend]
+    numba = backend == "numba"
+    helpers: list[str] = []
+    for function in functions:
+        for op in function.ops:
+            helper = op.numpy_helper if backend == "numpy" else op.helper
+            if helper and helper.rstrip() not in helpers:
+                helpers.append(helper.rstrip())
+    names = sorted({name for function in functions for name in function.imports})
+    imports = [f"import {module}"] if helpers or backend == "numpy" else []
+    imports += ["import numba"] if numba else []
+    imports += [f"from {module} import {', '.join(names)}"] if names else []
+    parts = ["\n".join(imports)] if imports else []
+    if docstring:
+        parts[:1] = [f'"""{docstring}"""' + "".join("\n\n" + p for p in parts[:1])]
+    for helper in helpers:
+        helper = helper.replace("{m}", module)
+        if numba:
+            helper = re.sub(r"^def ", f"@numba.njit({NUMBA_OPTIONS})\ndef ", helper,
+                            flags=re.MULTILINE)
+        parts.append(helper)
+    for function in functions:
+        decorator = (f'@numba.njit("{function.numba_signature()}", {NUMBA_OPTIONS})'
+                     if numba else "")
+        parts.append("\n".join(function.lines(bound, decorator)))
+    return "\n\n\n".join(parts) + "\n"
+
+
+# --- checking and compiling ----------------------------------------------------------------
+
+_EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
+                ast.Tuple, ast.Compare, ast.IfExp, ast.BoolOp, ast.Load, ast.Store,
+                ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
+def _reject(node: ast.AST, why: str) -> SymdiffError:
+    return SymdiffError(f"generated code failed the safety check at line "
+                        f"{getattr(node, 'lineno', '?')}: {why}")
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+            and isinstance(statement.value.value, str))
+
+
+def _check_expression(tree: ast.AST, names: set[str], modules: set[str],
+                      attributes: frozenset[str], strings: bool = False) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and strings:
+            if node.arg is None:
+                raise _reject(node, "** arguments")
+            continue
+        if not isinstance(node, _EXPRESSIONS):
+            raise _reject(node, f"{type(node).__name__} is not allowed")
+        if isinstance(node, ast.Name):
+            if node.id.startswith("__") or node.id not in names:
+                raise _reject(node, f"unknown name {node.id!r}")
+        elif isinstance(node, ast.Attribute):
+            if not (isinstance(node.value, ast.Name) and node.value.id in modules
+                    and node.attr in attributes):
+                raise _reject(node, f"attribute {node.attr!r} (only the functions the op "
+                                    f"table uses, of math, numpy or numba)")
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, (ast.Name, ast.Attribute)) or (
+                    node.keywords and not strings):
+                raise _reject(node, "only plain calls of functions")
+        elif isinstance(node, ast.Constant):
+            value = node.value
+            if (isinstance(value, bool) and not strings) or not isinstance(
+                    value, (int, float, str) if strings else (int, float)):
+                raise _reject(node, f"constant {value!r}")
+
+
+def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
+                      attributes: frozenset[str]) -> None:
+    for statement in body:
+        if isinstance(statement, ast.Assign):
+            if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+                raise _reject(statement, "only assignments to one name")
+            _check_expression(statement.value, names, modules, attributes)
+        elif isinstance(statement, ast.Return) and statement.value is not None:
+            _check_expression(statement.value, names, modules, attributes)
+        elif isinstance(statement, ast.If):
+            _check_expression(statement.test, names, modules, attributes)
+            _check_statements(statement.body, names, modules, attributes)
+            _check_statements(statement.orelse, names, modules, attributes)
+        else:
+            raise _reject(statement, f"{type(statement).__name__} statement")
+
+
+def check_source(tree: ast.Module, backend: str, extra: frozenset[str] = frozenset()) -> None:
+    """Raise unless ``tree`` is made only of what the generator emits (see module doc)."""
+    modules: set[str] = set()
+    attributes = _allowed_attributes()
+    functions = {s.name for s in tree.body if isinstance(s, ast.FunctionDef)}
+    globals_ = set(SAFE_BUILTINS) | functions | extra
+    for index, statement in enumerate(tree.body):
+        if isinstance(statement, ast.Import):
+            for alias in statement.names:
+                if alias.name not in IMPORTS[backend] or alias.asname is not None:
+                    raise _reject(statement, f"import of {alias.name!r}")
+                modules.add(alias.name)
+        elif isinstance(statement, ast.ImportFrom):
+            if statement.module not in IMPORTS[backend] or statement.level:
+                raise _reject(statement, f"import from {statement.module!r}")
+            for alias in statement.names:
+                if alias.name not in attributes or alias.asname is not None:
+                    raise _reject(statement, f"import of {alias.name!r}")
+                globals_.add(alias.name)
+        elif isinstance(statement, ast.FunctionDef):
+            args = statement.args
+            if (args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs
+                    or args.defaults or statement.returns
+                    or any(a.annotation for a in args.args)):
+                raise _reject(statement, "only plain positional parameters")
+            for decorator in statement.decorator_list:
+                if backend != "numba" or not (
+                        isinstance(decorator, ast.Call)
+                        and isinstance(decorator.func, ast.Attribute)
+                        and decorator.func.attr == "njit"):
+                    raise _reject(decorator, "decorator")
+                _check_expression(decorator, {"numba"}, {"numba"}, attributes, strings=True)
+            local = {a.arg for a in args.args}
+            local |= {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)
+                      and isinstance(n.ctx, ast.Store)}
+            if any(name.startswith("__") for name in local):
+                raise _reject(statement, "dunder names")
+            _check_statements(statement.body, local | globals_ | modules, modules, attributes)
+        elif not (index == 0 and _is_docstring(statement)):
+            raise _reject(statement, f"{type(statement).__name__} at module level")
