@@ -129,6 +129,22 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_codegen(args: argparse.Namespace) -> int:
+    from .codegen import module_source, write_module
+
+    expr = _expression(args.expr)
+    wrt = _symbols(args.wrt) if args.wrt else list(expr.free_symbols)
+    call_args = _symbols(args.args) if args.args else list(expr.free_symbols)
+    functions = {args.name: expr, f"{args.name}_grad": grad(expr, wrt)}
+    if args.output:
+        path = write_module(args.output, functions, call_args, backend=args.backend)
+        print(f"wrote {path}: {args.name}({', '.join(s.name for s in call_args)}) and "
+              f"{args.name}_grad (∂/∂{', ∂/∂'.join(s.name for s in wrt)})")
+    else:
+        print(module_source(functions, call_args, backend=args.backend), end="")
+    return 0
+
+
 def _cmd_numeric(args: argparse.Namespace) -> int:
     from .numeric import numeric_report
 
@@ -159,6 +175,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "grad": _cmd_grad,
     "render": _cmd_render,
+    "codegen": _cmd_codegen,
     "numeric": _cmd_numeric,
     "compare": _cmd_compare,
     "report": _cmd_report,
@@ -214,6 +231,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="computation view: forward tangents or reverse adjoints")
     p.add_argument("--max-tree-size", type=int, default=2000,
                    help="largest tree the tree view draws (default 2000)")
+
+    p = sub.add_parser("codegen", help="generate a Python module for an expression and its "
+                                       "gradient",
+                       description="Lower EXPR and its gradient (symbolic reverse mode, shared "
+                                   "subexpressions computed once) to a standalone Python "
+                                   "module that needs only math (or numpy). Prints it, or "
+                                   "writes it with -o.")
+    p.add_argument("expr", help="the expression")
+    p.add_argument("--wrt", help="gradient variables, comma-separated (default: all)")
+    p.add_argument("--args", help="the functions' parameters in order (default: all free "
+                                  "symbols, sorted)")
+    p.add_argument("--name", default="f", help="function name (default f; the gradient is "
+                                                "NAME_grad)")
+    p.add_argument("--backend", choices=("math", "numpy"), default="math")
+    p.add_argument("-o", "--output", help="write the module to this .py file")
 
     p = sub.add_parser("numeric", help="numerical differentiation: the seed's table and the "
                                        "error study",

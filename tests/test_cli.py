@@ -117,3 +117,17 @@ def test_compare_small(capsys):
     assert code == 0
     for method in ("numeric", "symbolic", "forward-mode", "reverse-mode"):
         assert method in out
+
+
+def test_codegen_prints_and_writes_a_module(capsys, tmp_path):
+    code, out, _ = run(capsys, "codegen", "1/(exp(-(w*x+b))+1)", "--wrt", "w,b",
+                       "--args", "x,w,b")
+    assert code == 0 and "def f(x, w, b):" in out and "def f_grad(x, w, b):" in out
+    target = tmp_path / "seed_module.py"
+    code, out, _ = run(capsys, "codegen", "1/(exp(-(w*x+b))+1)", "--wrt", "w,b",
+                       "--args", "x,w,b", "-o", str(target))
+    assert code == 0 and "wrote" in out
+    result = subprocess.run(
+        [sys.executable, "-c", "import seed_module as m; print(m.f(1, 0, 0), m.f_grad(1, 0, 0))"],
+        cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0.5 (0.25, 0.25)"
