@@ -1,13 +1,14 @@
 """Python source for straight-line programs, and the check that such source is safe to run.
 
-:class:`FunctionSource` prints the three-address program of :func:`symdiff.cse` as the body of
-a Python function. Every operation's code comes from the op table's ``python``/``numpy``
-templates and helper sources (this module knows no op by name); a template is analysed once
-(with :mod:`ast`) for the precedence of what it produces and the precedence each operand needs,
-so that an operation used only once can be written inline into the expression that uses it,
-with exactly the parentheses it needs, down to a bounded depth (:data:`MAX_INLINE_DEPTH`). Large
-programs reuse the names of dead temporaries (:data:`REUSE_NAMES_ABOVE`). Neither changes an
-operation or its order, so the numbers are the evaluator's, bit for bit.
+:class:`FunctionSource` prints the three-address program of :func:`symdiff.cse` (every operation
+in topological order) as the body of a Python function. Every operation's code comes from the op
+table's ``python``/``numpy`` templates and helper sources (this module knows no op by name); a
+template is analysed once (with :mod:`ast`) for the precedence of what it produces and the
+precedence each operand needs, so that an operation used only once can be written inline into
+the expression that uses it, with exactly the parentheses it needs, down to a bounded depth
+(:data:`MAX_INLINE_DEPTH`). Large programs reuse the names of dead temporaries
+(:data:`REUSE_NAMES_ABOVE`). Neither changes an operation or its operands, so the numbers are
+the evaluator's, bit for bit.
 
 Symbol names are user data: a name is used verbatim only when it is a plain ASCII identifier
 that means nothing else here (not a keyword, builtin, module, imported function, helper or
@@ -28,13 +29,12 @@ import itertools
 import keyword
 import numbers
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .errors import ConversionError, SymdiffError
 from .expr import Expr, Symbol, as_expr
-from .ops import OPS, SYMBOL, Op
-from .program import cse
+from .ops import CONST, OPS, SYMBOL, Op
 from .traversal import toposort, use_counts
 
 __all__ = ["FunctionSource", "module_text", "check_source", "reserved_names", "check_args",
@@ -358,13 +358,21 @@ class FunctionSource:
             text = _literal(node.value)  # a constant (the program names every operation)
             return text, _FACTOR if text.startswith("-") else _ATOM, 0
 
-        for assignment in cse(roots, three_address=True).assignments:
-            node = assignment.node
+        # The three-address program of cse(roots, three_address=True): every operation in
+        # topological order (walked here directly, as cse would walk the same order again).
+        for node in order:
+            if not node.args:
+                continue
             template = templates.get(node.op) or templates.setdefault(
                 node.op, _Template(node.op, self.backend))
             parts, depth = [], 0
+            # NumPy semantics (inf, nan, warnings) also for an operation on constants alone,
+            # which Python would otherwise compute (and raise on) with its own floats.
+            numpy_constants = numpy and all(a.op is CONST for a in node.args)
             for i, arg in enumerate(node.args):
                 text, precedence, d = operand(arg)
+                if numpy_constants:
+                    text, precedence = f"numpy.float64({text})", _ATOM
                 if d and (not template.once[i] or d >= MAX_INLINE_DEPTH):
                     text, precedence, d = name(arg, text)
                 if precedence < template.needs[i]:
@@ -478,9 +486,23 @@ def _is_docstring(statement: ast.stmt) -> bool:
             and isinstance(statement.value.value, str))
 
 
+def _walk(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node under ``tree`` (faster than :func:`ast.walk`; the order does not matter)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+
+
 def _check_expression(tree: ast.AST, names: set[str], modules: set[str],
                       attributes: frozenset[str], strings: bool = False) -> None:
-    for node in ast.walk(tree):
+    for node in _walk(tree):
         if isinstance(node, ast.keyword) and strings:
             if node.arg is None:
                 raise _reject(node, "** arguments")
@@ -556,7 +578,7 @@ def check_source(tree: ast.Module, backend: str, extra: frozenset[str] = frozens
                     raise _reject(decorator, "decorator")
                 _check_expression(decorator, {"numba"}, {"numba"}, attributes, strings=True)
             local = {a.arg for a in args.args}
-            local |= {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)
+            local |= {n.id for n in _walk(statement) if isinstance(n, ast.Name)
                       and isinstance(n.ctx, ast.Store)}
             if any(name.startswith("__") for name in local):
                 raise _reject(statement, "dunder names")
