@@ -46,6 +46,18 @@ __all__ = [
 
 # Each block below re-exports one part of the package. Edit only your own block.
 # --- measure & swell (issue 3) ---
+from . import swell  # noqa: E402
+from .measure import (  # noqa: E402
+    OpCounts,
+    ProgramSize,
+    compare_with_sympy,
+    op_counts,
+    program_size,
+    to_networkx,
+)
+
+__all__ += ["op_counts", "OpCounts", "program_size", "ProgramSize", "to_networkx",
+            "compare_with_sympy", "swell"]
 # --- end measure & swell ---
 
 # --- codegen (issue 4) ---
