@@ -1,0 +1,729 @@
+"""The expression-swell study: trees swell, shared graphs do not.
+
+Every table is returned as data (lists of frozen dataclasses) by one function and formatted as
+text by another, so the command line, the report and the docs print the same thing:
+
+* :func:`table_one` / :func:`format_table_one` — Baydin et al. (JMLR 2018), Table 1: the
+  logistic map lₙ, its derivative as naive symbolic differentiation writes it, and simplified.
+* :func:`logistic_sweep` / :func:`format_sweep` — sizes for n = 1..N (any N up to 10,000): the
+  function and its derivative as trees and as DAGs, the CSE program, and SymPy alongside.
+* :func:`forward_vs_reverse` / :func:`format_forward_vs_reverse` — one forward ``diff`` per
+  variable against one reverse sweep (``grad``) on the other workloads.
+* :func:`naive_diff`, :func:`naive_vs_memoized` / :func:`format_naive` — the same derivative by
+  a tree walk without memoization: exponential seconds, not only exponential nodes.
+* :func:`higher_order` / :func:`format_higher_order` — dᵏ/dxᵏ for k = 1..10.
+* :func:`plot_sweep`, :func:`plot_timing` — log-scale figures (SVG or PNG, by file suffix).
+
+:data:`COLUMNS` explains every column of the sweep table. SymPy's columns are measured while a
+step stays within a time budget (``budget`` seconds, 10 by default) and left blank after.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import textwrap
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diff import diff, grad, local_partial
+from .errors import SymdiffError
+from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, mul
+from .measure import dag_size, nested_sizes, sympy_tree_size, tree_size
+from .ops import CONST, SYMBOL
+from .printing import to_text
+from .traversal import toposort, tree_sizes
+from .workloads import logistic_map, nested_sin, network_loss, product_of_variables, seed_sigmoid
+
+__all__ = [
+    "COLUMNS", "column_help", "TableOneRow", "table_one", "format_table_one",
+    "SweepRow", "logistic_sweep", "format_sweep", "ModeRow", "forward_vs_reverse",
+    "format_forward_vs_reverse", "naive_diff", "DEFAULT_WORK_LIMIT", "NaiveRow",
+    "naive_vs_memoized", "format_naive", "HigherOrderRow", "higher_order",
+    "format_higher_order", "plot_sweep", "plot_timing", "format_study",
+]
+
+_ZERO = Constant(0)
+_ONE = Constant(1)
+_X = Symbol("x")
+_MAX_N = 10_000
+
+#: What each column of the logistic-map sweep (:func:`format_sweep`) means.
+COLUMNS: dict[str, str] = {
+    "n": "iteration of the logistic map: l1 = x, l(n+1) = 4*l(n)*(1 - l(n))",
+    "f tree": "nodes of l(n) written out as a tree (shared subexpressions repeated)",
+    "f DAG": "distinct nodes of l(n) as symdiff stores it (a shared graph)",
+    "df tree": "nodes of dl(n)/dx written as a tree: what tree-based symbolic "
+               "differentiation produces (grows exponentially)",
+    "df DAG": "distinct nodes of symdiff's dl(n)/dx (grows linearly)",
+    "CSE asg": "assignments (temporaries) of symdiff.cse(dl(n)/dx)",
+    "CSE ops": "operations executed by that straight-line program",
+    "SymPy tree": "nodes of sympy.diff(l(n), x) (preorder_traversal count; SymPy folds "
+                  "constants and like terms as it builds); blank past the time budget",
+    "SymPy s": "seconds sympy.diff took (SymPy's cache cleared first); blank past the budget",
+    "swell": "df tree / df DAG: how much larger the tree is than the shared graph",
+    "df/f": "df DAG / f DAG: the derivative's cost relative to the function's (stays ~2.3)",
+}
+
+
+def column_help() -> str:
+    """The explanations of :data:`COLUMNS` as text (for ``symdiff swell --help``).
+
+    >>> print(column_help().splitlines()[0])
+    n           iteration of the logistic map: l1 = x, l(n+1) = 4*l(n)*(1 - l(n))
+    """
+    width = max(map(len, COLUMNS)) + 2
+    return "\n".join(f"{name:<{width}}{text}" for name, text in COLUMNS.items())
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def _check_n(n: Any, what: str = "n", limit: int = _MAX_N) -> int:
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= limit:
+        raise SymdiffError(f"{what} must be an integer from 1 to {limit}, not {n!r}")
+    return n
+
+
+def _fmt(value: int | float | None, digits: int = 3) -> str:
+    """Ints exactly up to 12 digits, then as 1.23e3014 (the exponent of a huge int, exactly)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    if abs(value) < 10**12:
+        return str(value)
+    exponent = int(math.log10(value))
+    mantissa = value // 10 ** (exponent - digits + 1)
+    if mantissa >= 10**digits:  # log10 rounded down at an exact power of ten
+        exponent, mantissa = exponent + 1, mantissa // 10
+    text = str(mantissa)
+    return f"{text[0]}.{text[1:]}e{exponent}"
+
+
+def _ratio(a: int, b: int) -> str:
+    if b == 0:
+        return ""
+    if a < 10**15 * b:
+        return f"{a / b:.3g}"
+    return _fmt(a // b)
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) -> str:
+    """Columns right-aligned (the first ``left`` left-aligned), two spaces apart."""
+    rows = [list(header)] + [list(r) for r in rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = []
+    for r in rows:
+        cells = [c.ljust(w) if i < left else c.rjust(w)
+                 for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[Any, float]:
+    """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow)."""
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+        if times[-1] > 0.2:
+            break
+    return result, statistics.median(times)
+
+
+class _Budget:
+    """Decides whether the next step of a growing SymPy computation should run: not after a
+    step took longer than ``seconds``, nor when the growth of the last two steps predicts it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.times: list[float] = []
+
+    def allows(self) -> bool:
+        if not self.times:
+            return self.seconds > 0
+        last = self.times[-1]
+        if last > self.seconds:
+            return False
+        if len(self.times) >= 2 and self.times[-2] > 0:
+            growth = max(1.0, last / self.times[-2])
+            return last * growth <= self.seconds
+        return True
+
+    def spent(self, seconds: float) -> None:
+        self.times.append(seconds)
+
+
+def _sympy_available() -> bool:
+    try:
+        import sympy  # noqa: F401
+    except ImportError:  # pragma: no cover - SymPy is a dependency
+        return False
+    return True
+
+
+def _clear_sympy_cache() -> None:
+    from sympy.core.cache import clear_cache
+
+    clear_cache()
+
+
+# --- Table 1 -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableOneRow:
+    """One row of Table 1: lₙ and its naive derivative as symdiff prints them (as trees),
+    the derivative simplified by SymPy, and the tree sizes."""
+
+    n: int
+    function: str
+    naive: str
+    simplified: str
+    function_tree: int
+    naive_tree: int
+
+
+def table_one(n: int = 4) -> list[TableOneRow]:
+    """Table 1 of Baydin et al. for 1..n (n ≤ 8: the naive column is printed in full).
+
+    >>> print(table_one(2)[1].naive, "=", table_one(2)[1].simplified)
+    4*(1 - x) - 4*x = 4*(1 - 2*x)
+    """
+    import sympy
+
+    _check_n(n, limit=8)
+    rows = []
+    for k in range(1, n + 1):
+        f = logistic_map(k)
+        df = diff(f, _X)
+        expanded = sympy.expand(sympy.sympify(to_text(df, max_tree=10**9),
+                                              locals={"x": sympy.Symbol("x")}))
+        simplified = sympy.sstr(sympy.factor_terms(expanded), order="rev-lex")
+        rows.append(TableOneRow(k, to_text(f, max_tree=10**9), to_text(df, max_tree=10**9),
+                                simplified, tree_size(f), tree_size(df)))
+    return rows
+
+
+def format_table_one(rows: Sequence[TableOneRow] | None = None) -> str:
+    """Table 1 as text: one block per n (the naive derivative is long)."""
+    rows = table_one() if rows is None else rows
+    lines = ["Baydin et al. (2018), Table 1: l(n+1) = 4 l(n) (1 - l(n)), l1 = x"]
+    for r in rows:
+        lines += ["", f"n = {r.n}",
+                  f"  l_n                 {r.function}   [{r.function_tree} tree nodes]",
+                  f"  d l_n/dx (naive)    {r.naive}   [{r.naive_tree} tree nodes]",
+                  f"  simplified (SymPy)  {r.simplified}"]
+    return "\n".join(lines)
+
+
+# --- the logistic-map sweep ----------------------------------------------------------------
+
+
+def _forward_derivatives(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
+    """The derivative of every node of ``expr``: the memo table of :func:`symdiff.diff`'s
+    forward sweep (same rule, same node order), so ``result[e] is diff(e, var)`` for every
+    subexpression e. One pass gives the derivatives of all lₖ, k ≤ n, at once."""
+    d: dict[Expr, Expr] = {}
+    for node in toposort((expr,)):
+        if node.op is SYMBOL:
+            d[node] = _ONE if node is var else _ZERO
+        elif node.op is CONST:
+            d[node] = _ZERO
+        else:
+            total: Expr | None = None
+            for i, arg in enumerate(node.args):
+                darg = d[arg]
+                if darg is _ZERO:
+                    continue
+                partial = local_partial(node, i)
+                term = mul(darg, partial) if i == 0 else mul(partial, darg)
+                total = term if total is None else add(total, term)
+            d[node] = _ZERO if total is None else total
+    return d
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """Sizes at one n of the logistic-map sweep (see :data:`COLUMNS`). The SymPy fields are
+    None where SymPy was not run (past the time budget, or not asked for)."""
+
+    n: int
+    f_tree: int
+    f_dag: int
+    df_tree: int
+    df_dag: int
+    cse_assignments: int
+    cse_operations: int
+    sympy_tree: int | None = None
+    sympy_seconds: float | None = None
+
+    @property
+    def swell(self) -> float:
+        """df tree / df DAG (a float; may be inf for astronomically large trees)."""
+        try:
+            return self.df_tree / self.df_dag
+        except OverflowError:
+            return math.inf
+
+
+def logistic_sweep(n: int = 20, *, sympy: bool = True, budget: float = 10.0
+                   ) -> list[SweepRow]:
+    """Rows for lₙ, n = 1..``n`` (at most 10,000): every symdiff column exactly, in one pass
+    over lₙ's DAG; SymPy's derivative size and time while each ``sympy.diff`` stays within
+    ``budget`` seconds (``sympy=False`` skips SymPy).
+
+    >>> rows = logistic_sweep(4, sympy=False)
+    >>> [(r.df_tree, r.df_dag) for r in rows]
+    [(1, 1), (9, 7), (41, 14), (129, 21)]
+    """
+    _check_n(n)
+    # lₖ = (4·lₖ₋₁)·(1 − lₖ₋₁): walk down from lₙ instead of building every lₖ anew (O(n²)).
+    functions = [logistic_map(n)]
+    for _ in range(n - 1):
+        functions.append(functions[-1].args[0].args[1])
+    functions.reverse()
+    memo = _forward_derivatives(functions[-1], _X)
+    derivatives = [memo[f] for f in functions]
+    f_tree = tree_sizes(toposort(functions))
+    df_tree = tree_sizes(toposort(derivatives))
+    f_sizes = nested_sizes(functions)
+    df_sizes = nested_sizes(derivatives)
+    sympy_cols = _sympy_logistic(functions, budget) if sympy and _sympy_available() else {}
+    rows = []
+    for k, (f, df) in enumerate(zip(functions, derivatives, strict=True), start=1):
+        tree, seconds = sympy_cols.get(k, (None, None))
+        rows.append(SweepRow(k, f_tree[f], f_sizes[k - 1][0], df_tree[df], df_sizes[k - 1][0],
+                             df_sizes[k - 1][2], df_sizes[k - 1][1], tree, seconds))
+    return rows
+
+
+def _sympy_logistic(functions: Sequence[Expr], budget: float) -> dict[int, tuple[int, float]]:
+    import sympy
+
+    from .interop import to_sympy
+
+    x = sympy.Symbol("x", real=True)
+    results: dict[int, tuple[int, float]] = {}
+    clock = _Budget(budget)
+    for k, f in enumerate(functions, start=1):
+        if not clock.allows():
+            break
+        expr = to_sympy(f)
+        _clear_sympy_cache()
+        start = time.perf_counter()
+        derivative = sympy.diff(expr, x)
+        seconds = time.perf_counter() - start
+        clock.spent(seconds)
+        results[k] = (sympy_tree_size(derivative), seconds)
+    return results
+
+
+def _growth_summary(rows: Sequence[SweepRow]) -> list[str]:
+    if len(rows) < 3:
+        return []
+    a, b = rows[-2], rows[-1]
+    text = (f"From n = {a.n} to {b.n}: the derivative's tree grows "
+            f"x{_ratio(b.df_tree, a.df_tree)} per step (exponential); its DAG grows by "
+            f"{b.df_dag - a.df_dag} nodes and the CSE program by "
+            f"{b.cse_operations - a.cse_operations} operations per step (linear).")
+    timed = [r for r in rows if r.sympy_seconds is not None]
+    if timed and len(timed) < len(rows):
+        text += (f" SymPy's columns stop after n = {timed[-1].n}: the next sympy.diff would "
+                 f"have been over the time budget.")
+    return textwrap.wrap(text, 96)
+
+
+def format_sweep(rows: Sequence[SweepRow]) -> str:
+    """The sweep as a text table, with the growth rates underneath (:data:`COLUMNS` explains
+    the columns).
+
+    >>> print(format_sweep(logistic_sweep(3, sympy=False)))  # doctest: +NORMALIZE_WHITESPACE
+    n  f tree  f DAG  df tree  df DAG  CSE asg  CSE ops  SymPy tree  SymPy s  swell  df/f
+    1       1      1        1       1        0        0                           1     1
+    2       7      6        9       7        0        4                        1.29  1.17
+    3      19      9       41      14        4       11                        2.93  1.56
+    <BLANKLINE>
+    From n = 2 to 3: the derivative's tree grows x4.56 per step (exponential); its DAG grows by
+    7 nodes and the CSE program by 7 operations per step (linear).
+    """
+    header = list(COLUMNS)
+    body = [[str(r.n), _fmt(r.f_tree), str(r.f_dag), _fmt(r.df_tree), str(r.df_dag),
+             str(r.cse_assignments), str(r.cse_operations), _fmt(r.sympy_tree),
+             _fmt(r.sympy_seconds), _ratio(r.df_tree, r.df_dag), _ratio(r.df_dag, r.f_dag)]
+            for r in rows]
+    return "\n".join([_table(header, body, left=0), "", *_growth_summary(rows)]).rstrip()
+
+
+# --- forward (one diff per variable) vs reverse (grad) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeRow:
+    """One workload differentiated with respect to all its variables, two ways: forward, one
+    ``diff`` per variable (the derivatives measured together, shared nodes counted once), and
+    reverse, one ``grad``. Sizes in distinct nodes; ``tree`` is the gradient's tree size."""
+
+    workload: str
+    variables: int
+    f_dag: int
+    forward_dag: int
+    reverse_dag: int
+    tree: int
+    forward_seconds: float
+    reverse_seconds: float
+
+
+def _mode_cases() -> list[tuple[str, Expr, tuple[Symbol, ...]]]:
+    seed = seed_sigmoid()
+    cases = [("seed sigmoid f(x; w, b)", seed.expr, seed.wrt)]
+    for hidden in (1, 2, 5, 10, 20):
+        w = network_loss(hidden=hidden)
+        cases.append((f"network loss, {hidden} hidden", w.expr, w.wrt))
+    for d in (10, 100, 1000):
+        cases.append((f"nested sin, depth {d}", nested_sin(d), (_X,)))
+    for n in (5, 10, 20, 50, 100):
+        w = product_of_variables(n)
+        cases.append((f"product of {n} variables", w.expr, w.wrt))
+    return cases
+
+
+def forward_vs_reverse(cases: Iterable[tuple[str, Expr, Sequence[Symbol]]] | None = None
+                       ) -> list[ModeRow]:
+    """Per-variable forward ``diff`` against reverse ``grad`` on the workloads: the seed's
+    sigmoid, the network loss with all its parameters, deep nesting and a product of many
+    variables (or on ``cases``: ``(name, expression, variables)`` triples).
+
+    >>> x, y = Symbol("x"), Symbol("y")
+    >>> row = forward_vs_reverse([("x*y", x * y, (x, y))])[0]
+    >>> row.f_dag, row.forward_dag, row.reverse_dag
+    (3, 2, 2)
+    """
+    rows = []
+    for name, f, wrt in _mode_cases() if cases is None else cases:
+        wrt = tuple(wrt)
+        forward, t_forward = _timed(lambda f=f, wrt=wrt: tuple(diff(f, v) for v in wrt))
+        reverse, t_reverse = _timed(lambda f=f, wrt=wrt: grad(f, wrt))
+        rows.append(ModeRow(name, len(wrt), dag_size(f), dag_size(forward), dag_size(reverse),
+                            tree_size(reverse), t_forward, t_reverse))
+    return rows
+
+
+def format_forward_vs_reverse(rows: Sequence[ModeRow]) -> str:
+    """The forward-vs-reverse study as a text table."""
+    header = ["workload", "vars", "f DAG", "fwd DAG", "fwd/f", "rev DAG", "rev/f",
+              "grad tree", "fwd s", "rev s", "fwd/rev time"]
+    body = [[r.workload, str(r.variables), str(r.f_dag), str(r.forward_dag),
+             _ratio(r.forward_dag, r.f_dag), str(r.reverse_dag), _ratio(r.reverse_dag, r.f_dag),
+             _fmt(r.tree), _fmt(r.forward_seconds), _fmt(r.reverse_seconds),
+             f"{r.forward_seconds / r.reverse_seconds:.3g}" if r.reverse_seconds else ""]
+            for r in rows]
+    return _table(header, body)
+
+
+# --- naive (tree-walking, unmemoized) differentiation --------------------------------------
+
+#: :func:`naive_diff` refuses expressions whose tree has more nodes than this (~seconds).
+DEFAULT_WORK_LIMIT = 2_000_000
+
+
+def naive_diff(expr: Expr, var: Symbol, *, limit: int = DEFAULT_WORK_LIMIT) -> Expr:
+    """d expr/d var by walking the expression as a tree, without memoization: every
+    occurrence of a shared subexpression is differentiated again, so the work is
+    :func:`symdiff.tree_size` of ``expr`` — exponential in n for the logistic map. Kept for the
+    swell study; use :func:`symdiff.diff`. It applies the same rules as ``diff`` (and nodes are
+    interned), so the result is the very same node ``diff`` returns, only slower.
+
+    Iterative (an explicit stack), and it refuses, with :class:`symdiff.SymdiffError`, an
+    expression whose tree has more than ``limit`` nodes rather than run for hours.
+
+    >>> from symdiff import parse
+    >>> e = parse("x*sin(x)")
+    >>> print(naive_diff(e, Symbol("x")))
+    sin(x) + x*cos(x)
+    >>> naive_diff(e, Symbol("x")) is diff(e, Symbol("x"))
+    True
+    """
+    if not isinstance(expr, Expr):
+        raise SymdiffError(f"naive_diff needs an expression, not {type(expr).__name__}")
+    if not isinstance(var, Symbol):
+        raise SymdiffError(f"can only differentiate with respect to a symbol, not {var!r}")
+    work = tree_size(expr)
+    if work > limit:
+        raise SymdiffError(
+            f"naive_diff refuses: the expression has {_fmt(work)} nodes as a tree, over the "
+            f"work limit of {limit} (use symdiff.diff, which differentiates each distinct "
+            f"node once, or raise limit=)")
+    results: list[Expr] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if node.op is SYMBOL:
+            results.append(_ONE if node is var else _ZERO)
+        elif node.op is CONST:
+            results.append(_ZERO)
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((arg, False) for arg in reversed(node.args))
+        else:
+            k = len(node.args)
+            dargs = results[-k:]
+            del results[-k:]
+            total: Expr | None = None
+            for i, darg in enumerate(dargs):
+                if darg is _ZERO:
+                    continue
+                partial = local_partial(node, i)
+                term = mul(darg, partial) if i == 0 else mul(partial, darg)
+                total = term if total is None else add(total, term)
+            results.append(_ZERO if total is None else total)
+    return results[0]
+
+
+@dataclass(frozen=True)
+class NaiveRow:
+    """Seconds to differentiate lₙ by :func:`naive_diff` (None: refused, over the work
+    limit) and by the memoized :func:`symdiff.diff`; ``work`` is lₙ's tree size."""
+
+    n: int
+    work: int
+    naive_seconds: float | None
+    memo_seconds: float
+
+
+def naive_vs_memoized(n: int = 16, *, limit: int = DEFAULT_WORK_LIMIT) -> list[NaiveRow]:
+    """Time both differentiators on lₙ for 1..n; the naive one only up to ``limit`` tree
+    nodes.
+
+    >>> [r.work for r in naive_vs_memoized(4)]
+    [1, 7, 19, 43]
+    """
+    _check_n(n)
+    rows = []
+    for k in range(1, n + 1):
+        f = logistic_map(k)
+        work = tree_size(f)
+        _, memo = _timed(lambda f=f: diff(f, _X))
+        naive = None
+        if work <= limit:
+            _, naive = _timed(lambda f=f: naive_diff(f, _X, limit=limit))
+        rows.append(NaiveRow(k, work, naive, memo))
+    return rows
+
+
+def format_naive(rows: Sequence[NaiveRow]) -> str:
+    """Naive against memoized differentiation as a text table."""
+    body = [[str(r.n), _fmt(r.work), _fmt(r.naive_seconds) if r.naive_seconds is not None
+             else "refused", _fmt(r.memo_seconds),
+             f"{r.naive_seconds / r.memo_seconds:.3g}" if r.naive_seconds else ""]
+            for r in rows]
+    return _table(["n", "f tree (work)", "naive s", "diff s", "naive/diff"], body, left=0)
+
+
+# --- higher-order derivatives --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HigherOrderRow:
+    """dᵏf/dxᵏ by repeated ``diff``: its tree and DAG sizes and the seconds to build it from
+    f; SymPy's repeated ``diff`` alongside (None past the time budget)."""
+
+    function: str
+    k: int
+    tree: int
+    dag: int
+    seconds: float
+    sympy_tree: int | None = None
+    sympy_seconds: float | None = None
+
+
+def _higher_order_cases() -> list[tuple[str, Expr]]:
+    sigmoid, sin, exp = (FUNCTION_BUILDERS[name] for name in ("sigmoid", "sin", "exp"))
+    return [("sigmoid(x)", sigmoid(_X)), ("sin(x)**4", sin(_X) ** 4),
+            ("exp(sin(x))", exp(sin(_X)))]
+
+
+def higher_order(k: int = 10, *, cases: Iterable[tuple[str, Expr]] | None = None,
+                 sympy: bool = True, budget: float = 10.0) -> list[HigherOrderRow]:
+    """dᵏ/dxᵏ for 1..k of sigmoid(x), sin(x)**4 and exp(sin(x)) (or ``cases``:
+    ``(name, expression of x)`` pairs), against SymPy's repeated ``diff``.
+
+    >>> [(r.k, r.tree, r.dag) for r in higher_order(3, sympy=False)[:3]]
+    [(1, 7, 5), (2, 23, 8), (3, 87, 14)]
+    """
+    _check_n(k, "k", limit=100)
+    rows = []
+    for name, f in _higher_order_cases() if cases is None else cases:
+        mine = []
+        d, elapsed = f, 0.0
+        for _ in range(k):
+            start = time.perf_counter()
+            d = diff(d, _X)
+            elapsed += time.perf_counter() - start
+            mine.append((tree_size(d), dag_size(d), elapsed))
+        theirs = _sympy_higher(f, k, budget) if sympy and _sympy_available() else []
+        for j, (tree, dag, seconds) in enumerate(mine):
+            s_tree, s_seconds = theirs[j] if j < len(theirs) else (None, None)
+            rows.append(HigherOrderRow(name, j + 1, tree, dag, seconds, s_tree, s_seconds))
+    return rows
+
+
+def _sympy_higher(f: Expr, k: int, budget: float) -> list[tuple[int, float]]:
+    import sympy
+
+    from .interop import to_sympy
+
+    x = sympy.Symbol("x", real=True)
+    d = to_sympy(f)
+    _clear_sympy_cache()
+    out: list[tuple[int, float]] = []
+    clock = _Budget(budget)
+    elapsed = 0.0
+    for _ in range(k):
+        if not clock.allows():
+            break
+        start = time.perf_counter()
+        d = sympy.diff(d, x)
+        step = time.perf_counter() - start
+        clock.spent(step)
+        elapsed += step
+        out.append((sympy_tree_size(d), elapsed))
+    return out
+
+
+def format_higher_order(rows: Sequence[HigherOrderRow]) -> str:
+    """The higher-order study as a text table."""
+    body = [[r.function, str(r.k), _fmt(r.tree), str(r.dag), _ratio(r.tree, r.dag),
+             _fmt(r.seconds), _fmt(r.sympy_tree), _fmt(r.sympy_seconds)] for r in rows]
+    return _table(["f", "k", "tree", "DAG", "swell", "build s", "SymPy tree", "SymPy s"],
+                  body)
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def _log10(value: int | float) -> float:
+    return math.log10(value) if value > 0 else math.nan
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _power_axis(ax: Any, label: str) -> None:
+    """A y axis of log10 values labelled as powers of ten (huge ints do not fit a float), and
+    an x axis of n with integer ticks."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.set_xlabel("n (iterations of the logistic map)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"$10^{{{int(v)}}}$"))
+    ax.set_ylabel(label)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def _save(fig: Any, path: str | Path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() not in (".svg", ".png", ".pdf"):
+        raise SymdiffError(f"write the plot as .svg, .png or .pdf, not {path.name!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A fixed date keeps SVG output reproducible (it would otherwise embed today's).
+    metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
+    fig.savefig(path, dpi=150, bbox_inches="tight", metadata=metadata)
+    _pyplot().close(fig)
+    return path
+
+
+def plot_sweep(rows: Sequence[SweepRow], path: str | Path) -> Path:
+    """Write the log-scale plot of the sweep's sizes against n to ``path`` (``.svg``,
+    ``.png`` or ``.pdf``) and return the path. Each curve is labelled at its end."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    ns = [r.n for r in rows]
+    series = [
+        ("derivative as a tree (naive symbolic differentiation)", "#c0392b", "-",
+         [r.df_tree for r in rows]),
+        ("function as a tree", "#e67e22", "--", [r.f_tree for r in rows]),
+        ("SymPy's derivative (sympy.diff)", "#8e44ad", ":",
+         [r.sympy_tree for r in rows]),
+        ("derivative as a shared graph (symdiff DAG)", "#2471a3", "-",
+         [r.df_dag for r in rows]),
+        ("operations of the derivative's CSE program", "#17a589", "-.",
+         [r.cse_operations for r in rows]),
+        ("function as a shared graph", "#5d6d7e", "--", [r.f_dag for r in rows]),
+    ]
+    for label, color, style, values in series:
+        points = [(n, _log10(v)) for n, v in zip(ns, values, strict=True) if v is not None]
+        if not points:
+            continue
+        xs, ys = zip(*points, strict=True)
+        ax.plot(xs, ys, style, color=color, lw=2, marker="o" if len(xs) <= 30 else None,
+                ms=3, label=label)
+    _power_axis(ax, "nodes (log scale)")
+    last = rows[-1]
+    tree = f"{last.df_tree:,}" if last.df_tree < 10**12 else _fmt(last.df_tree)
+    ax.set_title("Expression swell: $l_{n+1} = 4\\,l_n(1-l_n)$ and its derivative\n"
+                 f"at n = {last.n} the derivative has {tree} nodes as a tree, "
+                 f"{last.df_dag} as a shared graph", fontsize=11)
+    if len(rows) >= 3:
+        before = rows[-2]
+        ax.annotate(f"×{_ratio(last.df_tree, before.df_tree)} per step: exponential",
+                    (last.n, _log10(last.df_tree)), xytext=(-14, -14),
+                    textcoords="offset points", ha="right", va="top", color="#c0392b")
+        ax.annotate(f"+{last.df_dag - before.df_dag} nodes per step: linear",
+                    (last.n, _log10(last.df_dag)), xytext=(-8, 8),
+                    textcoords="offset points", ha="right", va="bottom", color="#2471a3")
+    ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    return _save(fig, path)
+
+
+def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
+                path: str | Path) -> Path:
+    """Write the log-scale plot of seconds against n: naive (tree-walking) differentiation,
+    memoized ``diff`` and ``sympy.diff`` (from ``sweep``, where measured)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    curves = [
+        ("naive tree-walking differentiation (no memo)", "#c0392b", "-",
+         [(r.n, r.naive_seconds) for r in naive]),
+        ("sympy.diff", "#8e44ad", ":",
+         [(r.n, r.sympy_seconds) for r in sweep or ()]),
+        ("symdiff.diff (memoized, on the DAG)", "#2471a3", "-",
+         [(r.n, r.memo_seconds) for r in naive]),
+    ]
+    for label, color, style, points in curves:
+        points = [(n, _log10(s)) for n, s in points if s is not None and s > 0]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            ax.plot(xs, ys, style, color=color, lw=2, marker="o", ms=3, label=label)
+    _power_axis(ax, "seconds to differentiate (log scale)")
+    ax.set_title("Time, not only size: differentiating $l_n$ with and without sharing",
+                 fontsize=11)
+    ax.legend(loc="upper left", fontsize=8.5, frameon=False)
+    return _save(fig, path)
+
+
+def format_study(n: int = 20, *, budget: float = 10.0, naive_n: int = 16,
+                 orders: int = 10) -> str:
+    """The whole study as text: Table 1, the sweep, forward vs reverse, naive vs memoized,
+    higher order."""
+    sections = [
+        ("Table 1", format_table_one()),
+        ("Logistic map sweep", format_sweep(logistic_sweep(n, budget=budget))),
+        ("Forward (one diff per variable) vs reverse (grad)",
+         format_forward_vs_reverse(forward_vs_reverse())),
+        ("Naive vs memoized differentiation", format_naive(naive_vs_memoized(naive_n))),
+        ("Higher-order derivatives", format_higher_order(higher_order(orders, budget=budget))),
+    ]
+    return "\n\n".join(f"## {title}\n\n{text}" for title, text in sections)
