@@ -96,10 +96,12 @@ def _fmt(value: int | float | None, digits: int = 3) -> str:
         return f"{value:.{digits}g}"
     if abs(value) < 10**12:
         return str(value)
-    exponent = int(math.log10(value))
+    exponent = int(math.log10(value))  # a float: may be one off near a power of ten
+    if 10**exponent > value:
+        exponent -= 1
+    elif 10 ** (exponent + 1) <= value:
+        exponent += 1
     mantissa = value // 10 ** (exponent - digits + 1)
-    if mantissa >= 10**digits:  # log10 rounded down at an exact power of ten
-        exponent, mantissa = exponent + 1, mantissa // 10
     text = str(mantissa)
     return f"{text[0]}.{text[1:]}e{exponent}"
 
