@@ -83,9 +83,9 @@ class Program:
         return "\n".join(self.lines())
 
 
-def _temporary_prefix(roots: tuple[Expr, ...]) -> str:
-    # Temporaries must not read like one of the program's own symbols.
-    taken = {s.name for s in free_symbols(roots)}
+def _temporary_prefix(order: list[Expr]) -> str:
+    # Temporaries must not read like one of the program's own symbols (those in ``order``).
+    taken = {s.name for s in order if s.op.kind == "leaf" and s.op.name == "symbol"}
     prefix = "t"
     while any(re.fullmatch(re.escape(prefix) + r"\d+", name) for name in taken):
         prefix = "_" + prefix
@@ -102,7 +102,7 @@ def cse(exprs: Any, three_address: bool = False) -> Program:
     roots = (exprs,) if isinstance(exprs, Expr) else tuple(as_expr(e) for e in exprs)
     order = toposort(roots)
     counts = use_counts(order)
-    prefix = _temporary_prefix(roots)
+    prefix = _temporary_prefix(order)
     names: dict[Expr, str] = {}
     assignments = []
     for node in order:
