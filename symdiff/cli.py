@@ -108,6 +108,42 @@ def _cmd_grad(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_swell(args: argparse.Namespace) -> int:
+    from . import swell
+
+    if args.n < 1 or args.n > 10_000:
+        raise UsageError("--n must be between 1 and 10000")
+    say = _progress(not args.quiet and sys.stderr.isatty())
+    study = args.study
+    if say:
+        say(f"symdiff swell {study}: computing (SymPy budget {args.budget:g} s per step)...")
+    if study == "logistic":
+        rows = swell.logistic_sweep(args.n, sympy=not args.no_sympy, budget=args.budget)
+        text = swell.format_sweep(rows)
+        if args.plot:
+            swell.plot_sweep(rows, args.plot)
+    elif study == "table1":
+        text = swell.format_table_one(swell.table_one(min(args.n, 6)))
+    elif study == "modes":
+        text = swell.format_forward_vs_reverse(swell.forward_vs_reverse())
+    elif study == "naive":
+        naive = swell.naive_vs_memoized(args.n)
+        text = swell.format_naive(naive)
+        if args.plot:
+            swell.plot_timing(naive, None, args.plot)
+    elif study == "higher":
+        text = swell.format_higher_order(swell.higher_order(
+            min(args.n, 10), sympy=not args.no_sympy, budget=args.budget))
+    else:
+        text = swell.format_study(args.n, budget=args.budget)
+    if say:
+        print(file=sys.stderr)
+    print(text)
+    if args.plot and study in ("logistic", "naive"):
+        print(f"plot written to {args.plot}")
+    return 0
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
     from .render_computation import render_command
 
@@ -174,6 +210,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "grad": _cmd_grad,
+    "swell": _cmd_swell,
     "render": _cmd_render,
     "codegen": _cmd_codegen,
     "numeric": _cmd_numeric,
@@ -212,6 +249,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
     p.add_argument("--cse", action="store_true",
                    help="also print the gradient as a straight-line program")
+
+    from .swell import column_help
+
+    p = sub.add_parser(
+        "swell", help="measure expression swell (tree vs DAG vs CSE, SymPy alongside)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Expression swell, measured exactly.\n\n"
+                    "studies:\n"
+                    "  logistic  sizes for the logistic map l1..ln (default; --n up to 10000)\n"
+                    "  table1    Baydin et al.'s Table 1 (n = 1..4): naive and simplified\n"
+                    "  modes     one diff per variable (forward) vs grad (reverse)\n"
+                    "  naive     a tree-walking differentiator vs the memoized one, timed\n"
+                    "  higher    k-th derivatives, k = 1..10\n"
+                    "  all       everything above\n\n"
+                    "columns of the logistic table:\n" + column_help())
+    p.add_argument("study", nargs="?", default="logistic",
+                   choices=("logistic", "table1", "modes", "naive", "higher", "all"))
+    p.add_argument("--n", type=int, default=20, help="largest n (default 20)")
+    p.add_argument("--budget", type=float, default=10.0,
+                   help="seconds SymPy may take per step before its columns stop (default 10)")
+    p.add_argument("--no-sympy", action="store_true", help="leave SymPy out")
+    p.add_argument("--plot", help="write the log-scale figure (.svg, .png, .pdf)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     p = sub.add_parser("render", help="draw an expression, its derivative or its computation "
                                       "graph with Graphviz",
