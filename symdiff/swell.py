@@ -613,13 +613,14 @@ def _log10(value: int | float) -> float:
     return math.log10(value) if value > 0 else math.nan
 
 
-def _pyplot() -> Any:
-    import matplotlib
+def _figure() -> tuple[Any, Any]:
+    """A figure and its axes, drawn by the Agg canvas. No pyplot: no global state, no GUI."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(figsize=(8, 5.2))
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
 
 
 def _power_axis(ax: Any, label: str) -> None:
@@ -641,17 +642,18 @@ def _save(fig: Any, path: str | Path) -> Path:
         raise SymdiffError(f"write the plot as .svg, .png or .pdf, not {path.name!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     # A fixed date keeps SVG output reproducible (it would otherwise embed today's).
+    import matplotlib
+
     metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-    fig.savefig(path, dpi=150, bbox_inches="tight", metadata=metadata)
-    _pyplot().close(fig)
+    with matplotlib.rc_context({"svg.hashsalt": "symdiff"}):  # stable ids in the SVG
+        fig.savefig(path, dpi=150, bbox_inches="tight", metadata=metadata)
     return path
 
 
 def plot_sweep(rows: Sequence[SweepRow], path: str | Path) -> Path:
     """Write the log-scale plot of the sweep's sizes against n to ``path`` (``.svg``,
     ``.png`` or ``.pdf``) and return the path. Each curve is labelled at its end."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 5.2))
+    fig, ax = _figure()
     ns = [r.n for r in rows]
     series = [
         ("derivative as a tree (naive symbolic differentiation)", "#c0392b", "-",
@@ -694,8 +696,7 @@ def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
                 path: str | Path) -> Path:
     """Write the log-scale plot of seconds against n: naive (tree-walking) differentiation,
     memoized ``diff`` and ``sympy.diff`` (from ``sweep``, where measured)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(8, 5.2))
+    fig, ax = _figure()
     curves = [
         ("naive tree-walking differentiation (no memo)", "#c0392b", "-",
          [(r.n, r.naive_seconds) for r in naive]),
