@@ -63,7 +63,7 @@ COLUMNS: dict[str, str] = {
     "CSE ops": "operations executed by that straight-line program",
     "SymPy tree": "nodes of sympy.diff(l(n), x) (preorder_traversal count; SymPy folds "
                   "constants and like terms as it builds); blank past the time budget",
-    "SymPy s": "seconds sympy.diff took (SymPy's cache cleared first); blank past the budget",
+    "SymPy time": "time sympy.diff took (SymPy's cache cleared first); blank past the budget",
     "swell": "df tree / df DAG: how much larger the tree is than the shared graph",
     "df/f": "df DAG / f DAG: the derivative's cost relative to the function's (stays ~2.3)",
 }
@@ -106,12 +106,23 @@ def _fmt(value: int | float | None, digits: int = 3) -> str:
     return f"{text[0]}.{text[1:]}e{exponent}"
 
 
-def _ratio(a: int, b: int) -> str:
+def _ratio(a: float, b: float) -> str:
+    """a/b to 3 significant digits, as a whole number from 1000 on (1704, not 1.7e+03)."""
     if b == 0:
         return ""
-    if a < 10**15 * b:
+    if a < 1000 * b:
         return f"{a / b:.3g}"
-    return _fmt(a // b)
+    return _fmt(round(a / b) if a < 10**300 * b else a // b)
+
+
+def _time(seconds: float | None) -> str:
+    """Seconds with a unit, 3 significant digits: 52.1 µs, 1.51 ms, 2.4 s."""
+    if seconds is None:
+        return ""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-6:.3g} µs"
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) -> str:
@@ -346,7 +357,7 @@ def format_sweep(rows: Sequence[SweepRow]) -> str:
     the columns).
 
     >>> print(format_sweep(logistic_sweep(3, sympy=False)))  # doctest: +NORMALIZE_WHITESPACE
-    n  f tree  f DAG  df tree  df DAG  CSE asg  CSE ops  SymPy tree  SymPy s  swell  df/f
+    n  f tree  f DAG  df tree  df DAG  CSE asg  CSE ops  SymPy tree  SymPy time  swell  df/f
     1       1      1        1       1        0        0                           1     1
     2       7      6        9       7        0        4                        1.29  1.17
     3      19      9       41      14        4       11                        2.93  1.56
@@ -357,7 +368,7 @@ def format_sweep(rows: Sequence[SweepRow]) -> str:
     header = list(COLUMNS)
     body = [[str(r.n), _fmt(r.f_tree), str(r.f_dag), _fmt(r.df_tree), str(r.df_dag),
              str(r.cse_assignments), str(r.cse_operations), _fmt(r.sympy_tree),
-             _fmt(r.sympy_seconds), _ratio(r.df_tree, r.df_dag), _ratio(r.df_dag, r.f_dag)]
+             _time(r.sympy_seconds), _ratio(r.df_tree, r.df_dag), _ratio(r.df_dag, r.f_dag)]
             for r in rows]
     return "\n".join([_table(header, body, left=0), "", *_growth_summary(rows)]).rstrip()
 
@@ -419,11 +430,11 @@ def forward_vs_reverse(cases: Iterable[tuple[str, Expr, Sequence[Symbol]]] | Non
 def format_forward_vs_reverse(rows: Sequence[ModeRow]) -> str:
     """The forward-vs-reverse study as a text table."""
     header = ["workload", "vars", "f DAG", "fwd DAG", "fwd/f", "rev DAG", "rev/f",
-              "grad tree", "fwd s", "rev s", "fwd/rev time"]
+              "grad tree", "fwd time", "rev time", "fwd/rev time"]
     body = [[r.workload, str(r.variables), str(r.f_dag), str(r.forward_dag),
              _ratio(r.forward_dag, r.f_dag), str(r.reverse_dag), _ratio(r.reverse_dag, r.f_dag),
-             _fmt(r.tree), _fmt(r.forward_seconds), _fmt(r.reverse_seconds),
-             f"{r.forward_seconds / r.reverse_seconds:.3g}" if r.reverse_seconds else ""]
+             _fmt(r.tree), _time(r.forward_seconds), _time(r.reverse_seconds),
+             _ratio(r.forward_seconds, r.reverse_seconds)]
             for r in rows]
     return _table(header, body)
 
@@ -520,11 +531,11 @@ def naive_vs_memoized(n: int = 16, *, limit: int = DEFAULT_WORK_LIMIT) -> list[N
 
 def format_naive(rows: Sequence[NaiveRow]) -> str:
     """Naive against memoized differentiation as a text table."""
-    body = [[str(r.n), _fmt(r.work), _fmt(r.naive_seconds) if r.naive_seconds is not None
-             else "refused", _fmt(r.memo_seconds),
-             f"{r.naive_seconds / r.memo_seconds:.3g}" if r.naive_seconds else ""]
+    body = [[str(r.n), _fmt(r.work), _time(r.naive_seconds) if r.naive_seconds is not None
+             else "refused", _time(r.memo_seconds),
+             _ratio(r.naive_seconds, r.memo_seconds) if r.naive_seconds else ""]
             for r in rows]
-    return _table(["n", "f tree (work)", "naive s", "diff s", "naive/diff"], body, left=0)
+    return _table(["n", "f tree (work)", "naive time", "diff time", "naive/diff"], body, left=0)
 
 
 # --- higher-order derivatives --------------------------------------------------------------
@@ -601,8 +612,8 @@ def _sympy_higher(f: Expr, k: int, budget: float) -> list[tuple[int, float]]:
 def format_higher_order(rows: Sequence[HigherOrderRow]) -> str:
     """The higher-order study as a text table."""
     body = [[r.function, str(r.k), _fmt(r.tree), str(r.dag), _ratio(r.tree, r.dag),
-             _fmt(r.seconds), _fmt(r.sympy_tree), _fmt(r.sympy_seconds)] for r in rows]
-    return _table(["f", "k", "tree", "DAG", "swell", "build s", "SymPy tree", "SymPy s"],
+             _time(r.seconds), _fmt(r.sympy_tree), _time(r.sympy_seconds)] for r in rows]
+    return _table(["f", "k", "tree", "DAG", "swell", "build time", "SymPy tree", "SymPy time"],
                   body)
 
 

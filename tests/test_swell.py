@@ -285,3 +285,18 @@ def test_format_helpers():
     assert swell._fmt(10**12) == "1.00e12"
     assert swell._fmt(999_999_999_999) == "999999999999"
     assert swell._ratio(10**400, 1) == "1.00e400"
+
+
+def test_the_study_example_runs(tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "swell_study.py"
+    spec = importlib.util.spec_from_file_location("example_swell_study", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--quick", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "## Table 1" in out and "## The logistic map, n = 1..10" in out
+    for name in ("swell.svg", "swell.png", "swell-time.svg", "swell-time.png"):
+        assert (tmp_path / name).stat().st_size > 10_000
