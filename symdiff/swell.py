@@ -138,10 +138,13 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) 
 
 
 def _timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[Any, float]:
-    """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow)."""
+    """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow).
+    Each repeat starts with the previous result released, so that its nodes are gone from the
+    intern table and the repeat builds them again (no cache hits)."""
     times = []
     result = None
     for _ in range(repeat):
+        result = None
         start = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - start)
@@ -421,8 +424,10 @@ def forward_vs_reverse(cases: Iterable[tuple[str, Expr, Sequence[Symbol]]] | Non
     for name, f, wrt in _mode_cases() if cases is None else cases:
         wrt = tuple(wrt)
         forward, t_forward = _timed(lambda f=f, wrt=wrt: tuple(diff(f, v) for v in wrt))
+        sizes = dag_size(forward)
+        forward = None  # released before reverse mode is timed (no intern-table hits)
         reverse, t_reverse = _timed(lambda f=f, wrt=wrt: grad(f, wrt))
-        rows.append(ModeRow(name, len(wrt), dag_size(f), dag_size(forward), dag_size(reverse),
+        rows.append(ModeRow(name, len(wrt), dag_size(f), sizes, dag_size(reverse),
                             tree_size(reverse), t_forward, t_reverse))
     return rows
 
@@ -521,10 +526,10 @@ def naive_vs_memoized(n: int = 16, *, limit: int = DEFAULT_WORK_LIMIT) -> list[N
     for k in range(1, n + 1):
         f = logistic_map(k)
         work = tree_size(f)
-        _, memo = _timed(lambda f=f: diff(f, _X))
+        memo = _timed(lambda f=f: diff(f, _X))[1]
         naive = None
         if work <= limit:
-            _, naive = _timed(lambda f=f: naive_diff(f, _X, limit=limit))
+            naive = _timed(lambda f=f: naive_diff(f, _X, limit=limit))[1]
         rows.append(NaiveRow(k, work, naive, memo))
     return rows
 
