@@ -90,7 +90,6 @@ __all__ += ["to_dot", "render", "derivative_dot", "render_derivative", "computat
 # --- end render ---
 
 # --- numeric & ad (issue 6) ---
-# --- end numeric & ad ---
 from . import ad, approx, compare, numeric  # noqa: E402
 from .ad import Tape, forward_trace, jvp, reverse_trace, vjp  # noqa: E402
 from .numeric import (  # noqa: E402
@@ -103,3 +102,4 @@ from .numeric import (  # noqa: E402
 __all__ += ["ad", "numeric", "compare", "approx", "Tape", "jvp", "vjp", "forward_trace",
             "reverse_trace", "forward_difference", "backward_difference", "central_difference",
             "richardson"]
+# --- end numeric & ad ---
