@@ -38,7 +38,7 @@ def _positive(n: int, what: str) -> int:
 
 
 def logistic_map(n: int, x: Symbol | None = None) -> Expr:
-    """lₙ of the logistic map: l₁ = x, lₖ₊₁ = 4lₖ(1 − lₖ). Its DAG has 3n − 2 operations.
+    """lₙ of the logistic map: l₁ = x, lₖ₊₁ = 4lₖ(1 − lₖ). Its DAG has 3(n − 1) operations.
 
     >>> print(logistic_map(3))
     4*(4*x*(1 - x))*(1 - 4*x*(1 - x))

@@ -19,8 +19,9 @@ LAYERS = {
     "measure": 5, "pycode": 5,
     "ad": 6, "numeric": 6, "codegen": 6, "render": 6,
     "swell": 7, "compare": 7, "render_computation": 7, "approx": 7,
-    "cli": 8, "report": 8,
-    "__init__": 9, "__main__": 9,
+    "report": 8,
+    "cli": 9,
+    "__init__": 10, "__main__": 10,
 }
 
 
