@@ -433,7 +433,7 @@ class FunctionSource:
             items = [kind(s) for s in structure]
             if items and all(item == "float64" for item in items):
                 return f"UniTuple(float64, {len(items)})"
-            return f"Tuple(({''.join(item + ', ' for item in items)}))"
+            return f"Tuple(({', '.join(items)}{',' if len(items) == 1 else ''}))"
 
         return f"{kind(self.structure)}({', '.join(['float64'] * len(self.params))})"
 
