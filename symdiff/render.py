@@ -211,6 +211,8 @@ def _draw(roots: tuple[Expr, ...], view: str, labels: list[str] | None, max_tree
     order = toposort(roots)
     counts = use_counts(order, roots)
     if view == "tree":
+        if not isinstance(max_tree_size, int) or isinstance(max_tree_size, bool):
+            raise RenderError(f"max_tree_size must be an int, not {max_tree_size!r}")
         size = tree_sizes(order)
         total = sum(size[r] for r in roots)
         if total > max_tree_size:

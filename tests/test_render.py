@@ -199,6 +199,7 @@ def test_render_tree_svg_has_tree_size_nodes(tmp_path):
     lambda p: symdiff.computation(X, {X: 1}, mode="sideways"),
     lambda p: symdiff.computation(X * Y, {X: 1, Y: 2}, mode="forward"),
     lambda p: symdiff.derivative_dot(X, 3),
+    lambda p: symdiff.to_dot(X, view="tree", max_tree_size="many"),
 ])
 def test_bad_requests_raise_render_errors(tmp_path, call):
     with pytest.raises(RenderError):
