@@ -325,18 +325,27 @@ def measure(case: Case, peers: dict[str, Any], quick: bool, sympy_budget: float,
                     G = [sympy.diff(F, symdiff.to_sympy(v)) for v in case.wrt]
                     modules = [{"sigmoid": FLOAT.sigmoid}, "math"]
                     with_cse = sympy.lambdify(A, G, modules=modules, cse=True)
-                    size = tree_size(G)
-                    plain = (sympy.lambdify(A, G, modules=modules) if size <= 100_000
-                             else None)
-                add("SymPy lambdify (cse)", with_cse, point)
-                add("SymPy lambdify", plain, point,
-                    "" if plain else f"skipped: the printed gradient has {size:.1e} tree nodes")
             except (BudgetExceededError, RecursionError) as exc:
                 sympy_state[case.group + case.name.split()[1]] = True
-                why = (f"building took over {sympy_budget:g} s (SymPy's derivative swells)"
-                       if isinstance(exc, BudgetExceededError) else "RecursionError")
+                why = (f"building overran the {sympy_budget:g} s budget (SymPy's derivative "
+                       "swells)" if isinstance(exc, BudgetExceededError) else "RecursionError")
                 add("SymPy lambdify (cse)", None, point, f"skipped: {why}")
                 add("SymPy lambdify", None, point, f"skipped: {why}")
+            else:
+                add("SymPy lambdify (cse)", with_cse, point)
+                size = tree_size(G)
+                if size > 100_000:
+                    add("SymPy lambdify", None, point,
+                        f"skipped: the printed gradient has {size:.1e} tree nodes")
+                else:
+                    try:
+                        with deep_recursion(), budget(sympy_budget):
+                            plain = sympy.lambdify(A, G, modules=modules)
+                    except Exception as exc:  # e.g. Python's limit on nested parentheses
+                        add("SymPy lambdify", None, point,
+                            f"failed: {type(exc).__name__}: {str(exc)[:60]}")
+                    else:
+                        add("SymPy lambdify", plain, point)
 
     symengine = peers.get("symengine")
     if symengine is not None:
