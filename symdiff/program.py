@@ -11,17 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .expr import Expr, as_expr, free_symbols
 from .printing import render_with_names
-from .traversal import toposort, use_counts
+from .traversal import toposort
 
 __all__ = ["Program", "Assignment", "cse"]
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """``target = node``, where the node's arguments that have temporaries are referred to by
     name. ``operands`` are those arguments: temporaries, symbols and constants."""
 
@@ -100,15 +99,33 @@ def cse(exprs: Any, three_address: bool = False) -> Program:
     operation gets its own temporary (the form of the seed's h₁…h₆ and of generated code).
     """
     roots = (exprs,) if isinstance(exprs, Expr) else tuple(as_expr(e) for e in exprs)
-    order = toposort(roots)
-    counts = use_counts(order)
+    # One iterative post-order walk that also counts references (CSE is this linear pass:
+    # interning has already merged every common subexpression).
+    order: list[Expr] = []
+    counts: dict[Expr, int] = {}
+    for root in roots:
+        if root in counts:
+            counts[root] += 1
+            continue
+        counts[root] = 1
+        stack = [(root, iter(root.args))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child in counts:
+                    counts[child] += 1
+                else:
+                    counts[child] = 1
+                    stack.append((child, iter(child.args)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
     prefix = _temporary_prefix(order)
     names: dict[Expr, str] = {}
     assignments = []
     for node in order:
-        if node.op.kind == "leaf":
-            continue
-        if three_address or counts[node] > 1:
+        if node.args and (three_address or counts[node] > 1):
             name = f"{prefix}{len(names)}"
             names[node] = name
             assignments.append(Assignment(name, node))

@@ -35,3 +35,10 @@ def test_temporary_names_avoid_symbols():
     t0 = symdiff.Symbol("t0")
     program = cse((t0 * x + 1) * (t0 * x + 1) + 0 * t0, three_address=True)
     assert all(a.target.startswith("_t") for a in program)
+
+
+def test_an_output_used_by_another_output_is_computed_once():
+    f = symdiff.sin(x) * w
+    program = cse([f, f + 1])
+    assert [a.node for a in program] == [f]
+    assert str(program).splitlines()[-1] == "return t0, t0 + 1"
