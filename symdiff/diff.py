@@ -23,7 +23,7 @@ from .expr import SYMBOLIC, Constant, Expr, Symbol, add, as_expr, mul
 from .ops import CONST, SYMBOL
 from .traversal import toposort
 
-__all__ = ["diff", "grad", "jacobian", "hessian", "local_partial"]
+__all__ = ["diff", "grad", "jacobian", "hessian", "local_partial", "derivative_table"]
 
 _ZERO = Constant(0)
 _ONE = Constant(1)
@@ -44,6 +44,21 @@ def _check_symbol(var: Any) -> Symbol:
 
 def _derivative(expr: Expr, var: Symbol) -> Expr:
     """One first derivative by a forward sweep over the DAG."""
+    return derivative_table(expr, var)[expr]
+
+
+def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
+    """The forward sweep's memo table: the derivative of every node of ``expr`` with respect
+    to ``var``, so ``table[e] is diff(e, var)`` for every subexpression ``e``. One pass gives
+    the derivatives of all of them (the swell study uses it for l₁ … lₙ at once).
+
+    >>> from symdiff import parse, Symbol
+    >>> x = Symbol("x")
+    >>> table = derivative_table(parse("sin(x**2)"), x)
+    >>> print(table[parse("x**2")])
+    2*x
+    """
+    _check_symbol(var)
     d: dict[Expr, Expr] = {}
     for node in toposort((expr,)):
         op = node.op
@@ -63,7 +78,7 @@ def _derivative(expr: Expr, var: Symbol) -> Expr:
                 term = mul(darg, partial) if i == 0 else mul(partial, darg)
                 total = term if total is None else add(total, term)
             d[node] = _ZERO if total is None else total
-    return d[expr]
+    return d
 
 
 def _variables(spec: Sequence[Any]) -> list[Symbol]:

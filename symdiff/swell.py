@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diff import diff, grad, local_partial
+from .diff import derivative_table, diff, grad, local_partial
 from .errors import SymdiffError
 from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, mul
 from .measure import dag_size, nested_sizes, sympy_tree_size, tree_size
@@ -241,29 +241,6 @@ def format_table_one(rows: Sequence[TableOneRow] | None = None) -> str:
 # --- the logistic-map sweep ----------------------------------------------------------------
 
 
-def _forward_derivatives(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
-    """The derivative of every node of ``expr``: the memo table of :func:`symdiff.diff`'s
-    forward sweep (same rule, same node order), so ``result[e] is diff(e, var)`` for every
-    subexpression e. One pass gives the derivatives of all lₖ, k ≤ n, at once."""
-    d: dict[Expr, Expr] = {}
-    for node in toposort((expr,)):
-        if node.op is SYMBOL:
-            d[node] = _ONE if node is var else _ZERO
-        elif node.op is CONST:
-            d[node] = _ZERO
-        else:
-            total: Expr | None = None
-            for i, arg in enumerate(node.args):
-                darg = d[arg]
-                if darg is _ZERO:
-                    continue
-                partial = local_partial(node, i)
-                term = mul(darg, partial) if i == 0 else mul(partial, darg)
-                total = term if total is None else add(total, term)
-            d[node] = _ZERO if total is None else total
-    return d
-
-
 @dataclass(frozen=True)
 class SweepRow:
     """Sizes at one n of the logistic-map sweep (see :data:`COLUMNS`). The SymPy fields are
@@ -304,7 +281,7 @@ def logistic_sweep(n: int = 20, *, sympy: bool = True, budget: float = 10.0
     for _ in range(n - 1):
         functions.append(functions[-1].args[0].args[1])
     functions.reverse()
-    memo = _forward_derivatives(functions[-1], _X)
+    memo = derivative_table(functions[-1], _X)
     derivatives = [memo[f] for f in functions]
     f_tree = tree_sizes(toposort(functions))
     df_tree = tree_sizes(toposort(derivatives))
