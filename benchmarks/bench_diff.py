@@ -472,7 +472,8 @@ def format_goals(rows: Sequence[Row]) -> str:
                    f"({f'{worst.workload} {worst.form}'.rstrip()}), "
                    f"largest {_ratio(max(r.vs_symdiff or 0.0 for r in sympy_rows))}.")
         for r in missed:
-            out.append(f"   below 100×: {r.workload} {r.form} — {_ratio(r.vs_symdiff)}")
+            where = f"{r.workload} {r.form}".rstrip()
+            out.append(f"   below 100×: {where} — {_ratio(r.vs_symdiff)}")
     form = EXPANDED
     engine = _find(rows, "SymEngine", "W3", form)
     mine = _find(rows, "symdiff", "W3", form, "grad")
