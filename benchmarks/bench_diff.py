@@ -135,8 +135,10 @@ class FreshGraphs:
     def verify(refs: list[weakref.ref]) -> None:
         alive = sum(ref() is not None for ref in refs)
         if alive:
-            raise RuntimeError(f"{alive} of {len(refs)} derivative nodes outlived their repeat: "
-                               "the next build would have been a cache hit")
+            raise RuntimeError(f"{alive} of {len(refs)} derivative nodes outlived their repeat "
+                               "(kept by the caller or by other live objects of this process): "
+                               "the next build would have been a cache hit; run the benchmark "
+                               "in a fresh process")
 
 
 def time_builds(build: Callable[[], Any], budget: Budget, *,
