@@ -74,8 +74,13 @@ def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
                     continue
                 # The operand's derivative stands where the operand stood, so the product
                 # rule reads (df)g + f(dg) and the chain rule u'·cos(u).
-                partial = local_partial(node, i)
-                term = mul(darg, partial) if i == 0 else mul(partial, darg)
+                partial = node.op.partials[i](SYMBOLIC, *node.args, node)
+                if partial.__class__ is int:  # +, - and unary -: no 1·d(arg) to build
+                    if partial == 0:
+                        continue
+                    term = darg if partial == 1 else mul(partial, darg)
+                else:
+                    term = mul(darg, partial) if i == 0 else mul(partial, darg)
                 total = term if total is None else add(total, term)
             d[node] = _ZERO if total is None else total
     return d
@@ -129,11 +134,12 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> tuple[Expr, ...]:
     wrt = list(expr.free_symbols) if variables is None else [_check_symbol(v) for v in variables]
     order = toposort((expr,))
     # Only nodes that depend on a requested variable receive adjoints.
-    wanted = set(wrt)
-    live: set[Expr] = set()
+    live: set[Expr] = set(wrt)
     for node in order:
-        if node in wanted or any(a in live for a in node.args):
-            live.add(node)
+        for arg in node.args:
+            if arg in live:
+                live.add(node)
+                break
     adjoint: dict[Expr, Expr] = {}
     if expr in live:
         adjoint[expr] = _ONE
@@ -141,10 +147,18 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> tuple[Expr, ...]:
         bar = adjoint.get(node)
         if bar is None or not node.args:
             continue
+        rules = node.op.partials
         for i, arg in enumerate(node.args):
             if arg not in live:
                 continue
-            contribution = mul(bar, local_partial(node, i))
+            partial = rules[i](SYMBOLIC, *node.args, node)
+            # Rules of +, - and unary - return plain numbers: skip building 1·bar.
+            if partial.__class__ is int:
+                if partial == 0:
+                    continue
+                contribution = bar if partial == 1 else mul(partial, bar)
+            else:
+                contribution = mul(bar, partial)
             previous = adjoint.get(arg)
             adjoint[arg] = contribution if previous is None else add(previous, contribution)
     return tuple(adjoint.get(v, _ZERO) for v in wrt)

@@ -75,10 +75,19 @@ def to_sympy(exprs: Any, real: bool = True) -> Any:
     >>> to_sympy(symdiff.parse("x*sin(x)"))
     x*sin(x)
     """
-    import sympy
-
     single = isinstance(exprs, Expr) or not hasattr(exprs, "__iter__")
     roots = (as_expr(exprs),) if single else tuple(as_expr(e) for e in exprs)
+    try:
+        return _to_sympy(roots, single, real)
+    except RecursionError:
+        # Our walk is iterative, but SymPy's constructors recurse on deep nesting.
+        raise ConversionError("SymPy cannot build an expression this deep (its constructors "
+                              "recurse); symdiff itself has no depth limit") from None
+
+
+def _to_sympy(roots: tuple[Expr, ...], single: bool, real: bool) -> Any:
+    import sympy
+
     out: dict[Expr, Any] = {}
     for node in toposort(roots):
         name = node.op.name

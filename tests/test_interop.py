@@ -74,3 +74,8 @@ def test_sympy_e_and_negative_powers():
     assert from_sympy(sympy.E) is symdiff.exp(1)
     assert str(from_sympy(1 / x**2)) == "1/x**2"
     assert str(from_sympy(x ** sympy.Rational(-1, 2))) == "1/sqrt(x)"
+
+
+def test_too_deep_for_sympy_is_a_conversion_error():
+    with pytest.raises(symdiff.ConversionError, match="deep"):
+        to_sympy(symdiff.workloads.nested_sin(5000))
