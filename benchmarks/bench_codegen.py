@@ -325,10 +325,10 @@ def measure(case: Case, peers: dict[str, Any], quick: bool, sympy_budget: float,
                     G = [sympy.diff(F, symdiff.to_sympy(v)) for v in case.wrt]
                     modules = [{"sigmoid": FLOAT.sigmoid}, "math"]
                     with_cse = sympy.lambdify(A, G, modules=modules, cse=True)
-            except (BudgetExceededError, RecursionError) as exc:
+            except (BudgetExceededError, RecursionError, symdiff.ConversionError) as exc:
                 sympy_state[case.group + case.name.split()[1]] = True
                 why = (f"building overran the {sympy_budget:g} s budget (SymPy's derivative "
-                       "swells)" if isinstance(exc, BudgetExceededError) else "RecursionError")
+                       "swells)" if isinstance(exc, BudgetExceededError) else "too deep for SymPy")
                 add("SymPy lambdify (cse)", None, point, f"skipped: {why}")
                 add("SymPy lambdify", None, point, f"skipped: {why}")
             else:

@@ -282,8 +282,8 @@ def measure_sympy(case: Case, budget: Budget, reference: list[float]) -> Row:
     row = Row(case.workload, case.form, "SymPy", f"diff ×{len(case.wrt)}")
     try:
         f = symdiff.to_sympy(case.expr)
-    except RecursionError:
-        row.note = "SymPy cannot build the function (RecursionError in its constructors)"
+    except (RecursionError, symdiff.ConversionError):
+        row.note = "SymPy cannot build the function (its constructors recurse too deep)"
         return row
     wrt = [sympy.Symbol(v.name, real=True) for v in case.wrt]
     try:
