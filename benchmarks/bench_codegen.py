@@ -57,6 +57,7 @@ import numpy as np
 
 import symdiff
 from symdiff import workloads
+from symdiff.interop import rebuild
 from symdiff.ops import FLOAT
 from symdiff.traversal import toposort
 
@@ -210,16 +211,7 @@ def functions_of(module: Any) -> dict[str, Callable[..., Any]]:
 def convert(expr: symdiff.Expr, table: dict[str, Callable[..., Any]],
             symbol: Callable[[symdiff.Symbol], Any]) -> Any:
     """The same DAG in a peer's expression type, node by node (shared nodes stay shared)."""
-    out: dict[symdiff.Expr, Any] = {}
-    for node in toposort((expr,)):
-        name = node.op.name
-        if name == "symbol":
-            out[node] = symbol(node)
-        elif name == "const":
-            out[node] = node.value
-        else:
-            out[node] = table[name](*(out[a] for a in node.args))
-    return out[expr]
+    return rebuild(expr, symbol, function=lambda op: table[op.name])
 
 
 def walker(expr: symdiff.Expr, args: Sequence[symdiff.Symbol],

@@ -57,6 +57,7 @@ from typing import Any
 import symdiff
 from symdiff import workloads
 from symdiff.evaluation import evaluate_many
+from symdiff.interop import rebuild
 from symdiff.traversal import toposort
 
 # SymEngine's derivative of the logistic map swells (n = 300: ~1.4 s, n = 1000: ~70 s in a trial
@@ -186,33 +187,15 @@ _CASADI_NAMES = {"abs": "fabs"}
 def convert(expr: symdiff.Expr, module: Any, symbol: Callable[[str], Any]) -> Any:
     """The same DAG in a peer's expression type (SymEngine or CasADi SX), node by node, so
     shared subexpressions stay shared. Drives off op names; raises for an op the peer lacks."""
-    out: dict[symdiff.Expr, Any] = {}
     names = _CASADI_NAMES if module.__name__ == "casadi" else {}
-    for node in toposort((expr,)):
-        name = node.op.name
-        a = [out[arg] for arg in node.args]
-        if name == "symbol":
-            out[node] = symbol(node.name)
-        elif name == "const":
-            out[node] = node.value
-        elif name == "add":
-            out[node] = a[0] + a[1]
-        elif name == "sub":
-            out[node] = a[0] - a[1]
-        elif name == "mul":
-            out[node] = a[0] * a[1]
-        elif name == "div":
-            out[node] = a[0] / a[1]
-        elif name == "pow":
-            out[node] = a[0] ** a[1]
-        elif name == "neg":
-            out[node] = -a[0]
-        else:
-            function = getattr(module, names.get(name, name), None)
-            if function is None:
-                raise NotImplementedError(f"{module.__name__} has no {name}")
-            out[node] = function(*a)
-    return out[expr]
+
+    def function(op: Any) -> Callable[..., Any]:
+        found = getattr(module, names.get(op.name, op.name), None)
+        if found is None:
+            raise NotImplementedError(f"{module.__name__} has no {op.name}")
+        return found
+
+    return rebuild(expr, lambda s: symbol(s.name), function=function)
 
 
 def distinct_nodes(roots: Sequence[Any]) -> int:

@@ -9,6 +9,8 @@ rewrite to exponentials, so the round trip through SymPy is exact for every op o
 from __future__ import annotations
 
 import functools
+import operator
+from collections.abc import Callable
 from typing import Any
 
 from . import ops as _ops
@@ -16,7 +18,7 @@ from .errors import ConversionError
 from .expr import Constant, Expr, Symbol, add, apply, as_expr, div, mul, neg, power, sub
 from .traversal import toposort
 
-__all__ = ["to_sympy", "from_sympy", "simplify", "sympy_sigmoid"]
+__all__ = ["to_sympy", "from_sympy", "simplify", "sympy_sigmoid", "rebuild", "ARITHMETIC"]
 
 
 @functools.cache
@@ -75,44 +77,65 @@ def to_sympy(exprs: Any, real: bool = True) -> Any:
     >>> to_sympy(symdiff.parse("x*sin(x)"))
     x*sin(x)
     """
-    single = isinstance(exprs, Expr) or not hasattr(exprs, "__iter__")
-    roots = (as_expr(exprs),) if single else tuple(as_expr(e) for e in exprs)
     try:
-        return _to_sympy(roots, single, real)
+        return _to_sympy(exprs, real)
     except RecursionError:
         # Our walk is iterative, but SymPy's constructors recurse on deep nesting.
         raise ConversionError("SymPy cannot build an expression this deep (its constructors "
                               "recurse); symdiff itself has no depth limit") from None
 
 
-def _to_sympy(roots: tuple[Expr, ...], single: bool, real: bool) -> Any:
-    import sympy
+#: How the arithmetic ops are rebuilt in any library with Python's operators.
+ARITHMETIC: dict[str, Callable[..., Any]] = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv,
+    "pow": operator.pow, "neg": operator.neg,
+}
 
+
+def rebuild(exprs: Any, symbol: Callable[[Symbol], Any],
+            constant: Callable[[int | float], Any] = lambda value: value,
+            function: Callable[[_ops.Op], Callable[..., Any]] | None = None) -> Any:
+    """Rebuild one expression (or a sequence) in another library, node by node, iteratively,
+    so shared subexpressions stay shared: ``symbol(node)`` and ``constant(value)`` make the
+    leaves, arithmetic uses Python's operators, and ``function(op)`` gives the library's
+    callable for each other op (asked once per op). :func:`to_sympy` is this with SymPy; the
+    benchmarks use it for SymEngine and CasADi.
+
+    >>> import math, symdiff
+    >>> rebuild(symdiff.parse("x*sin(x)"), lambda s: 2.0, function=lambda op: math.sin)
+    1.8185948536513634
+    """
+    single = isinstance(exprs, Expr) or not hasattr(exprs, "__iter__")
+    roots = (as_expr(exprs),) if single else tuple(as_expr(e) for e in exprs)
+    builders: dict[_ops.Op, Callable[..., Any]] = {}
     out: dict[Expr, Any] = {}
     for node in toposort(roots):
-        name = node.op.name
-        args = [out[a] for a in node.args]
-        if name == "symbol":
-            out[node] = sympy.Symbol(node.name, real=real)  # type: ignore[attr-defined]
-        elif name == "const":
-            value = node.value  # type: ignore[attr-defined]
-            exact = isinstance(value, int)
-            out[node] = sympy.Integer(value) if exact else sympy.Float(value, precision=53)
-        elif name == "add":
-            out[node] = args[0] + args[1]
-        elif name == "sub":
-            out[node] = args[0] - args[1]
-        elif name == "mul":
-            out[node] = args[0] * args[1]
-        elif name == "div":
-            out[node] = args[0] / args[1]
-        elif name == "pow":
-            out[node] = args[0] ** args[1]
-        elif name == "neg":
-            out[node] = -args[0]
+        op = node.op
+        if op is _ops.SYMBOL:
+            out[node] = symbol(node)  # type: ignore[arg-type]
+        elif op is _ops.CONST:
+            out[node] = constant(node.value)  # type: ignore[attr-defined]
         else:
-            out[node] = _sympy_function(node.op)(*args)
+            build = builders.get(op)
+            if build is None:
+                build = ARITHMETIC.get(op.name) if op.kind != "function" else None
+                if build is None:
+                    if function is None:
+                        raise ConversionError(f"no way given to rebuild op {op.name!r}")
+                    build = function(op)
+                builders[op] = build
+            out[node] = build(*(out[a] for a in node.args))
     return out[roots[0]] if single else tuple(out[r] for r in roots)
+
+
+def _to_sympy(exprs: Any, real: bool) -> Any:
+    import sympy
+
+    def constant(value: int | float) -> Any:
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value,
+                                                                              precision=53)
+
+    return rebuild(exprs, lambda s: sympy.Symbol(s.name, real=real), constant, _sympy_function)
 
 
 def _from_mul(args: list[Any], convert: dict[Any, Expr]) -> Expr:
