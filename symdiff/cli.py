@@ -62,7 +62,7 @@ def _progress(enabled: bool) -> Callable[[str], None] | None:
         return None
 
     def report(message: str) -> None:
-        print(f"\r{message}", end="", file=sys.stderr, flush=True)
+        print(message, file=sys.stderr, flush=True)
 
     return report
 
@@ -136,8 +136,6 @@ def _cmd_swell(args: argparse.Namespace) -> int:
             min(args.n, 10), sympy=not args.no_sympy, budget=args.budget))
     else:
         text = swell.format_study(args.n, budget=args.budget)
-    if say:
-        print(file=sys.stderr)
     print(text)
     if args.plot and study in ("logistic", "naive"):
         print(f"plot written to {args.plot}")
@@ -201,8 +199,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
     index = build_report(args.output, quick=args.quick, progress=_progress(not args.quiet))
-    if not args.quiet:
-        print(file=sys.stderr)
     print(f"report written to {index}")
     return 0
 
