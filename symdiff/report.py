@@ -10,12 +10,13 @@ from __future__ import annotations
 import html
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .errors import SymdiffError
+from .workloads import Workload
 
 __all__ = ["build_report", "SECTIONS"]
 
@@ -54,7 +55,7 @@ def _img(src: str, alt: str, width: str = "") -> str:
             f"<figcaption>{html.escape(alt)}</figcaption></figure>")
 
 
-def _table(header: list[str], rows: list[list[object]]) -> str:
+def _table(header: list[str], rows: Sequence[Sequence[object]]) -> str:
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
@@ -257,29 +258,30 @@ def _median_time(fn: Callable[[], object], repeats: int, number: int) -> float:
     return statistics.median(timeit.repeat(fn, repeat=repeats, number=number)) / number
 
 
-def _peer_timings(workload: object, quick: bool) -> list[list[object]]:
+def _peer_timings(workload: Workload, quick: bool
+                  ) -> list[tuple[str, float | None, float | None]]:
     """Per-call gradient time of symdiff's generated code and of the installed peers."""
     import importlib.util
 
     from .codegen import lambdify, value_and_grad
     from .interop import to_sympy
 
-    expr, wrt, at = workload.expr, workload.wrt, workload.at  # type: ignore[attr-defined]
+    expr, wrt, at = workload.expr, workload.wrt, workload.at
     point = [at[v] for v in wrt]
     repeats, number = (3, 100) if quick else (7, 500)
-    rows: list[list[object]] = []
+    rows: list[tuple[str, float | None, float | None]] = []
     function = lambdify(wrt, expr)
     gradient = value_and_grad(expr, wrt)
     base = _median_time(lambda: gradient(*point), repeats, number)
-    rows.append(["symdiff value_and_grad (plain Python, math)", base, 1.0])
+    rows.append(("symdiff value_and_grad (plain Python, math)", base, 1.0))
     alone = _median_time(lambda: function(*point), repeats, number)
-    rows.append([f"symdiff function alone (gradient/function time: {base / alone:.1f})",
-                 alone, None])
+    rows.append((f"symdiff function alone (gradient/function time: {base / alone:.1f})",
+                 alone, None))
     if not quick and importlib.util.find_spec("numba") is not None:
         fast = value_and_grad(expr, wrt, backend="numba")
         fast(*point)  # compile once, outside the timing
         t = _median_time(lambda: fast(*point), repeats, number)
-        rows.append(["symdiff value_and_grad (numba)", t, t / base])
+        rows.append(("symdiff value_and_grad (numba)", t, t / base))
     import sympy
 
     symbols = [sympy.Symbol(v.name, real=True) for v in wrt]
@@ -290,7 +292,7 @@ def _peer_timings(workload: object, quick: bool) -> list[list[object]]:
     lambdified = sympy.lambdify(symbols, [s, *sympy_grad], cse=True,
                                 modules=[{"sigmoid": FUNCTIONS["sigmoid"].evaluate}, "math"])
     t = _median_time(lambda: lambdified(*point), repeats, number)
-    rows.append(["SymPy lambdify(cse=True) of its gradient", t, t / base])
+    rows.append(("SymPy lambdify(cse=True) of its gradient", t, t / base))
     if importlib.util.find_spec("symengine") is not None:
         import symengine
 
@@ -304,9 +306,9 @@ def _peer_timings(workload: object, quick: bool) -> list[list[object]]:
         se_grad = [se.diff(v) for v in se_symbols]
         lam = symengine.Lambdify(se_symbols, [se, *se_grad], cse=True)
         t = _median_time(lambda: lam(point), repeats, number)
-        rows.append(["SymEngine Lambdify(cse=True) (C++)", t, t / base])
+        rows.append(("SymEngine Lambdify(cse=True) (C++)", t, t / base))
     else:
-        rows.append(["SymEngine: not installed (pip install symdiff[bench])", None, None])
+        rows.append(("SymEngine: not installed (pip install symdiff[bench])", None, None))
     return rows
 
 
@@ -383,4 +385,4 @@ def _approximation(ctx: _Context) -> str:
             f"{result.mse:.2e}.</p>"
             + _table(["step", "mean squared error"], rows)
             + _img("assets/approximation.svg", "Target, fit and the individual scaled sigmoids",
-                   "80%"))
+                   "100%"))
