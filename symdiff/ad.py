@@ -179,7 +179,7 @@ class Tape:
         (value, tangent) pairs; a structurally zero tangent is never multiplied."""
         vals, tangent = self._forward(at, direction)
         return (tuple(vals[o] for o in self._out),
-                tuple(0.0 if tangent[o] is None else tangent[o] for o in self._out))
+                tuple(0.0 if (t := tangent[o]) is None else t for o in self._out))
 
     def _forward(self, at: Any, direction: Any) -> tuple[list[float], list[float | None]]:
         vals = self._template.copy()
@@ -197,9 +197,9 @@ class Tape:
                 value = vals[out] = op.evaluate(*argvals)
                 total = None
                 for j, a in enumerate(args):  # j is read by the handler
-                    t = tangent[a]
-                    if t is not None:
-                        term = op.partials[j](F, *argvals, value) * t
+                    dt = tangent[a]
+                    if dt is not None:
+                        term = op.partials[j](F, *argvals, value) * dt
                         total = term if total is None else total + term
                 tangent[out] = total
         except _MATH_ERRORS:
@@ -210,10 +210,10 @@ class Tape:
     def _backward(self, vals: list[float], cotangents: Sequence[float]
                   ) -> list[float | None]:
         adjoint: list[float | None] = [None] * len(vals)
-        for o, bar in zip(self._out, cotangents, strict=True):
+        for o, seed in zip(self._out, cotangents, strict=True):
             if self._live[o]:
                 previous = adjoint[o]
-                adjoint[o] = bar if previous is None else previous + bar
+                adjoint[o] = seed if previous is None else previous + seed
         F = FLOAT
         try:
             for out, op, args, live_args in self._reverse:
@@ -259,8 +259,8 @@ class Tape:
         the values, one backward sweep for the adjoints."""
         vals = self.values(at)
         adjoint = self._backward(vals, self._cotangents(cotangents))
-        grads = {s: (0.0 if adjoint[i] is None else adjoint[i]) for i, s in enumerate(self.inputs)}
-        return tuple(vals[o] for o in self._out), grads  # type: ignore[misc]
+        grads = {s: (0.0 if (g := adjoint[i]) is None else g) for i, s in enumerate(self.inputs)}
+        return tuple(vals[o] for o in self._out), grads
 
     def gradient(self, at: Any, wrt: Sequence[Any] | None = None) -> dict[Symbol, float]:
         """∂f/∂x for every input x (or for the symbols of ``wrt``) of a single-output tape."""
@@ -505,7 +505,7 @@ def forward_trace(expr: Any, at: Any, direction: Any) -> ForwardTrace:
     inputs = tuple((s.name, vals[i], seeds[i]) for i, s in enumerate(tape.inputs))
     out = tape._out[0]
     return ForwardTrace(expr, inputs, _trace_steps(tape, vals, tangent), vals[out],
-                        0.0 if tangent[out] is None else tangent[out], wrt)
+                        0.0 if (dt := tangent[out]) is None else dt, wrt)
 
 
 def reverse_trace(expr: Any, at: Any) -> ReverseTrace:
@@ -520,7 +520,7 @@ def reverse_trace(expr: Any, at: Any) -> ReverseTrace:
     tape = Tape(expr)
     vals = tape.values(at)
     adjoint = tape._backward(vals, [1.0])
-    grads = {s: (0.0 if adjoint[i] is None else adjoint[i]) for i, s in enumerate(tape.inputs)}
+    grads = {s: (0.0 if (g := adjoint[i]) is None else g) for i, s in enumerate(tape.inputs)}
     inputs = tuple((s.name, vals[i], grads[s]) for i, s in enumerate(tape.inputs))
     return ReverseTrace(expr, inputs, _trace_steps(tape, vals, adjoint),
-                        vals[tape._out[0]], grads)  # type: ignore[arg-type]
+                        vals[tape._out[0]], grads)

@@ -186,9 +186,9 @@ def fit(xs: Sequence[float], ys: Sequence[float], hidden: int = 4, *, steps: int
     >>> result.mse < result.history[0] / 10
     True
     """
-    for name, value in (("steps", steps), ("seed", seed)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise SymdiffError(f"{name} must be a non-negative integer, not {value!r}")
+    for name, number in (("steps", steps), ("seed", seed)):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise SymdiffError(f"{name} must be a non-negative integer, not {number!r}")
     if not (learning_rate > 0 and 0 <= momentum < 1):
         raise SymdiffError("need learning_rate > 0 and 0 ≤ momentum < 1")
     loss, params = mse_loss(xs, ys, hidden)

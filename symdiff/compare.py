@@ -104,7 +104,7 @@ def _duration(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
-def _timed(fn: Callable[[], Any], repeats: int) -> tuple[Any, float]:
+def _timed(fn: Callable[..., Any], repeats: int) -> tuple[Any, float]:
     """fn's result and the median time of ``repeats`` calls."""
     times = []
     result = None

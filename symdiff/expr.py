@@ -16,7 +16,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import Any, Union
+from typing import Any, Union, cast
 
 from . import ops as _ops
 from .errors import ConversionError
@@ -39,6 +39,7 @@ class _InternRef(weakref.ref):
     """A weak reference that knows its table key, so a dead node removes its own entry."""
 
     __slots__ = ("key",)
+    key: Any
 
 
 def _forget(ref: _InternRef) -> None:
@@ -261,7 +262,7 @@ def _coerce(value: Any) -> Expr | None:
     if type(value) is int or type(value) is float:
         return Constant(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return Constant(value)
+        return Constant(cast(float, value))  # Constant normalises any real number
     return None
 
 
@@ -369,7 +370,7 @@ def mul(a: ExprLike, b: ExprLike) -> Expr:
     if vb is not None:
         return mul(b, a)
     if va is not None and b.op is MUL and b.args[0].op is CONST:
-        coefficient = _folded(va * b.args[0].value)  # 3*(2*x) → 6*x
+        coefficient = _folded(va * cast(Constant, b.args[0]).value)  # 3*(2*x) → 6*x
         if coefficient is not None:
             return mul(coefficient, b.args[1])
     # Signs move outward (so that sums turn them into subtractions) and reciprocals become
@@ -523,7 +524,7 @@ def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
     (Symbol('w0'), Symbol('w1'), Symbol('w2'))
     """
     if isinstance(names, str):
-        parts = []
+        parts: list[str] = []
         for part in re.split(r"[\s,]+", names):
             span = re.fullmatch(r"(.*?)(\d+):(\d+)", part)
             if span:  # "w0:3" → w0, w1, w2 (as SymPy)

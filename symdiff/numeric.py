@@ -445,8 +445,7 @@ def error_study(f: Any = None, x0: float = 0.0, *, var: Any = None,
     (1, 2)
     """
     if f is None:
-        x = Symbol("x")
-        f = FUNCTION_BUILDERS["exp"](x)
+        f = FUNCTION_BUILDERS["exp"](Symbol("x"))
     fn = _callable(f, var, at)
     x = _point(x0)
     label = str(f) if isinstance(f, Expr) else getattr(f, "__name__", "f")

@@ -12,7 +12,7 @@ The parser is an iterative shunting-yard over a token list, so nesting depth is 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from . import ops as _ops
 from .errors import ParseError, SymdiffError
@@ -44,14 +44,14 @@ _BINARY = {
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens = []
+    tokens: list[tuple[str, str, int]] = []
     pos = 0
     depth = 0
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if match is None:
             raise ParseError(f"unexpected character {text[pos]!r}", text, pos)
-        kind = match.lastgroup
+        kind = cast(str, match.lastgroup)  # every alternative of _TOKEN is a named group
         value = match.group()
         if kind == "lparen":
             depth += 1
@@ -61,7 +61,7 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
             raise ParseError("'^' is not a power here; write x**2", text, pos)
         # Newlines inside parentheses are plain white space.
         if kind != "space" and not (kind == "end" and value == "\n" and depth > 0):
-            tokens.append((kind, value, pos))  # type: ignore[arg-type]
+            tokens.append((kind, value, pos))
         pos = match.end()
     return tokens
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from .expr import Expr, as_expr, free_symbols
+from .expr import Expr, Symbol, as_expr, free_symbols
 from .printing import render_with_names
 from .traversal import toposort
 
@@ -84,7 +84,7 @@ class Program:
 
 def _temporary_prefix(order: list[Expr]) -> str:
     # Temporaries must not read like one of the program's own symbols (those in ``order``).
-    taken = {s.name for s in order if s.op.kind == "leaf" and s.op.name == "symbol"}
+    taken = {cast(Symbol, s).name for s in order if s.op.kind == "leaf" and s.op.name == "symbol"}
     prefix = "t"
     while any(re.fullmatch(re.escape(prefix) + r"\d+", name) for name in taken):
         prefix = "_" + prefix

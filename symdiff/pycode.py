@@ -30,10 +30,10 @@ import keyword
 import numbers
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from .errors import ConversionError, SymdiffError
-from .expr import Expr, Symbol, as_expr
+from .expr import Constant, Expr, Symbol, as_expr
 from .ops import CONST, OPS, SYMBOL, Op
 from .traversal import toposort, use_counts
 
@@ -85,11 +85,11 @@ def _table_facts(table: tuple[Op, ...]) -> tuple[frozenset[str], frozenset[str]]
                 names.update(n.id for n in ast.walk(short) if isinstance(n, ast.Name))
         for helper in (op.helper, op.numpy_helper):
             try:
-                tree = ast.parse(helper)
+                module_tree = ast.parse(helper)
             except SyntaxError:
                 continue
-            names.update(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
-            attributes |= _module_attributes(tree)
+            names.update(n.name for n in module_tree.body if isinstance(n, ast.FunctionDef))
+            attributes |= _module_attributes(module_tree)
     return frozenset(names), frozenset(attributes)
 
 
@@ -246,7 +246,7 @@ class _Template:
         self.precedence = _precedence(tree)
         needs = [_TUPLE] * op.arity
         counts = [0] * op.arity
-        stack = [tree]
+        stack: list[ast.AST] = [tree]
         while stack:
             parent = stack.pop()
             for child in ast.iter_child_nodes(parent):
@@ -355,7 +355,8 @@ class FunctionSource:
             found = code.get(node)
             if found is not None:
                 return found
-            text = _literal(node.value)  # a constant (the program names every operation)
+            # a constant (the program names every operation)
+            text = _literal(cast(Constant, node).value)
             return text, _FACTOR if text.startswith("-") else _ATOM, 0
 
         # The three-address program of cse(roots, three_address=True): every operation in
@@ -398,7 +399,7 @@ class FunctionSource:
     def _broadcast(self, roots: list[Expr], order: list[Expr],
                    outputs: list[tuple[str, int]]) -> list[str]:
         """Make outputs that do not depend on every argument broadcast to the inputs' shape."""
-        bit = {s: 1 << i for i, s in enumerate(self.args)}
+        bit: dict[Expr, int] = {s: 1 << i for i, s in enumerate(self.args)}
         mask: dict[Expr, int] = {}
         for node in order:
             m = bit.get(node, 0)

@@ -137,7 +137,7 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) 
     return "\n".join(lines)
 
 
-def _timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[Any, float]:
+def _timed(fn: Callable[..., Any], repeat: int = 3) -> tuple[Any, float]:
     """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow).
     Each repeat starts with the previous result released, so that its nodes are gone from the
     intern table and the repeat builds them again (no cache hits)."""
@@ -648,7 +648,7 @@ def plot_sweep(rows: Sequence[SweepRow], path: str | Path) -> Path:
     ``.png`` or ``.pdf``) and return the path. Each curve is labelled at its end."""
     fig, ax = _figure()
     ns = [r.n for r in rows]
-    series = [
+    series: list[tuple[str, str, str, Sequence[int | None]]] = [
         ("derivative as a tree (naive symbolic differentiation)", "#c0392b", "-",
          [r.df_tree for r in rows]),
         ("function as a tree", "#e67e22", "--", [r.f_tree for r in rows]),
@@ -690,7 +690,7 @@ def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
     """Write the log-scale plot of seconds against n: naive (tree-walking) differentiation,
     memoized ``diff`` and ``sympy.diff`` (from ``sweep``, where measured)."""
     fig, ax = _figure()
-    curves = [
+    curves: list[tuple[str, str, str, list[tuple[int, float | None]]]] = [
         ("naive tree-walking differentiation (no memo)", "#c0392b", "-",
          [(r.n, r.naive_seconds) for r in naive]),
         ("sympy.diff", "#8e44ad", ":",
