@@ -167,6 +167,13 @@ class CompiledFunction:
         return f"<symdiff {backend} function {name}({', '.join(s.name for s in args)})>"
 
 
+def _standalone(source: str, name: str) -> str:
+    """The source as a reader would paste it: without the unused ``self`` that binding the
+    function to its :class:`CompiledFunction` needs (only the ``def`` line differs)."""
+    return (source.replace(f"def {name}(self, ", f"def {name}(", 1)
+            .replace(f"def {name}(self)", f"def {name}()", 1))
+
+
 def _rebuild(source: str, name: str, backend: str, args: tuple[Symbol, ...],
              params: tuple[str, ...]) -> CompiledFunction:
     spec = (source, name, backend, tuple(args), tuple(params))
@@ -178,7 +185,7 @@ def _rebuild(source: str, name: str, backend: str, args: tuple[Symbol, ...],
         weakref.finalize(function, linecache.cache.pop, filename, None)
     # A method's TypeError for a wrong argument count counts self: say it is a method.
     function.__qualname__ = f"{CompiledFunction.__name__}.{name}"
-    function.source = source
+    function.source = _standalone(source, name)
     function.args = spec[3]
     function.backend = backend
     return CompiledFunction(spec, function)
@@ -247,7 +254,7 @@ def lambdify(args: Any, exprs: Any, backend: str = "math", *, name: str = "f"
     from math import exp
     <BLANKLINE>
     <BLANKLINE>
-    def f(self, x, w, b):
+    def f(x, w, b):
         return 1.0 / (exp(-(w * x + b)) + 1.0)
     <BLANKLINE>
     """
