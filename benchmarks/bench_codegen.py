@@ -54,6 +54,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from _peers import load_peer  # benchmarks/_peers.py: scripts run from this folder
 
 import symdiff
 from symdiff import workloads
@@ -182,13 +183,6 @@ def deep_recursion() -> Iterator[None]:
 # --- the peers -------------------------------------------------------------------------------
 
 
-def load_peer(name: str) -> Any | None:
-    """The peer's module, or None (with a message) when it is not installed."""
-    try:
-        return __import__(name)
-    except ImportError:
-        print(f"[{name} is not installed: its rows are skipped; pip install -e '.[bench]']")
-        return None
 
 
 _ARITHMETIC = {"add": operator.add, "sub": operator.sub, "mul": operator.mul,

@@ -54,6 +54,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from _peers import load_peer  # benchmarks/_peers.py: scripts run from this folder
+
 import symdiff
 from symdiff import workloads
 from symdiff.evaluation import evaluate_many
@@ -172,13 +174,6 @@ def time_builds(build: Callable[[], Any], budget: Budget, *,
 
 # --- the peers ---------------------------------------------------------------------------
 
-def load_peer(name: str) -> Any | None:
-    """The peer's module, or None (with a message) when it is not installed."""
-    try:
-        return __import__(name)
-    except ImportError:
-        print(f"[{name} is not installed: its rows are skipped; pip install -e '.[bench]']")
-        return None
 
 
 _CASADI_NAMES = {"abs": "fabs"}

@@ -20,6 +20,8 @@ def _load_script():
     spec = importlib.util.spec_from_file_location("bench_diff", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_diff"] = module  # dataclasses look their module up by name
+    if str(SCRIPT.parent) not in sys.path:
+        sys.path.insert(0, str(SCRIPT.parent))  # as when run as a script: finds _peers.py
     spec.loader.exec_module(module)
     return module
 
