@@ -41,7 +41,7 @@ def _partial(op: Any, index: int, args: tuple[float, ...], out: float) -> float:
         return float(op.partials[index](FLOAT, *args, out))
     except _MATH_ERRORS:
         shown = ", ".join(map(repr, args))
-        raise DomainError(f"the derivative of {op.name} with respect to argument {index} is "
+        raise DomainError(f"the local derivative of {op.name} with respect to argument {index} is "
                           f"undefined at {shown}") from None
 
 

@@ -2,10 +2,9 @@
 tangents (forward mode) or adjoints (reverse mode) that flow along it.
 
 :func:`computation` lowers an expression to its three-address program
-(``cse(f, three_address=True)``) and runs one forward sweep for the values and local
-derivatives, then one sweep for the derivatives, all on floats with the op table's
-``evaluate`` and ``partials`` rules (``ops.FLOAT``). It does not use ``symdiff.ad``: the
-picture explains AD, so it computes its own numbers, and tests check them against the seed.
+(``cse(f, three_address=True)``) and takes its numbers from :mod:`symdiff.ad`'s sweeps
+over that program (values, local derivatives, then tangents or adjoints, all on floats with the
+op table's rules): the picture and the traces of ``symdiff.ad`` always show the same numbers.
 :func:`to_dot_computation` draws them with Graphviz; :func:`render_computation` writes the file.
 
 This module sits one layer above :mod:`symdiff.render` and reuses its Graphviz plumbing.
@@ -20,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DomainError, MissingValueError
-from .evaluation import apply_float, resolve_values
+from .ad import forward_trace, reverse_trace
+from .errors import MissingValueError
+from .evaluation import resolve_values
 from .expr import Expr, Symbol, apply, as_expr
 from .measure import dag_size, tree_size
-from .ops import FLOAT
 from .printing import to_text
 from .program import cse
 from .render import (
@@ -145,15 +144,6 @@ def _formula(node: Expr, names: Mapping[Expr, str]) -> str:
     return to_text(apply(node.op, *(Symbol(names[a]) if a in names else a for a in node.args)))
 
 
-def _local(node: Expr, index: int, args: tuple[float, ...], out: float, name: str,
-           operand: str) -> float:
-    try:
-        return float(node.op.partials[index](FLOAT, *args, out))
-    except (ValueError, ZeroDivisionError, OverflowError):
-        raise DomainError(f"the local derivative ∂{name}/∂{operand} of {node.op.name} is "
-                          f"undefined at {', '.join(map(_number, args))}") from None
-
-
 def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
                 mode: str = "reverse") -> Computation:
     """Sweep the three-address program of ``f`` (``cse(f, three_address=True)``) at ``at``:
@@ -186,46 +176,22 @@ def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     prefix = _temporary_prefix(symbols)
     names: dict[Expr, str] = {s: s.name for s in symbols}
     names.update({a.node: f"{prefix}{i + 1}" for i, a in enumerate(program.assignments)})
-    value: dict[Expr, float] = {s: env[s.name] for s in symbols}
-    local: dict[Expr, list[tuple[Expr, float]]] = {}
-    for assignment in program.assignments:
-        node = assignment.node
-        args = tuple(value[a] if a.op.kind != "leaf" or a.op.name == "symbol"
-                     else float(a.value) for a in node.args)  # type: ignore[attr-defined]
-        value[node] = out = apply_float(node.op, args)
-        local[node] = [(a, _local(node, i, args, out, names[node], names[a]))
-                       for i, a in enumerate(node.args) if a in names]
-    order = [a.node for a in program.assignments]
-    derivative: dict[Expr, float] = dict.fromkeys(value, 0.0)
+    # The numbers come from symdiff.ad's sweeps over the same three-address program.
+    trace = forward_trace(f, env, var) if mode == "forward" else reverse_trace(f, env)
+    given = {name: (value, derivative) for name, value, derivative in trace.inputs}
+    inputs = tuple(ComputationStep(s.name, s, "", *given[s.name]) for s in symbols)
+    steps = tuple(
+        ComputationStep(names[a.node], a.node, _formula(a.node, names), t.value, t.derivative,
+                        tuple(o for o, _ in t.partials), tuple(d for _, d in t.partials))
+        for a, t in zip(program.assignments, trace.steps, strict=True))
     if mode == "forward":
-        if var in derivative:
-            derivative[var] = 1.0
-        for node in order:
-            derivative[node] = sum((d * derivative[a] for a, d in local[node]), 0.0)
-    elif f in derivative:
-        derivative[f] = 1.0
-        for node in reversed(order):
-            for a, d in local[node]:
-                derivative[a] += derivative[node] * d
-    f_value = value[f] if f in value else float(f.value)  # type: ignore[attr-defined]
-    if mode == "forward":
-        gradient = {var.name: derivative.get(f, 0.0)}  # type: ignore[union-attr]
+        gradient = {var.name: trace.derivative}  # type: ignore[union-attr]
     else:
-        gradient = {s.name: derivative[s] for s in symbols}
-
-    def step(node: Expr) -> ComputationStep:
-        if node.op.name == "symbol":
-            return ComputationStep(names[node], node, "", value[node], derivative[node])
-        operands = tuple(names[a] for a, _ in local[node])
-        return ComputationStep(names[node], node, _formula(node, names), value[node],
-                               derivative[node],
-                               operands, tuple(d for _, d in local[node]))
-
+        gradient = {s.name: given[s.name][1] for s in symbols}
     output = names.get(f, to_text(f))
     used = {s.name for s in symbols}
-    return Computation(f, mode, var, {k: v for k, v in env.items() if k in used},
-                       tuple(step(s) for s in symbols), tuple(step(n) for n in order), output,
-                       f_value, gradient)
+    return Computation(f, mode, var, {k: v for k, v in env.items() if k in used}, inputs, steps,
+                       output, trace.value, gradient)
 
 
 def _display(step: ComputationStep) -> str:
