@@ -26,7 +26,7 @@ from .errors import DifferentiationError, DomainError, MissingValueError, Symdif
 from .evaluation import apply_float, resolve_values
 from .expr import Expr, Symbol, as_expr, free_symbols
 from .ops import CONST, FLOAT, SYMBOL
-from .printing import number_text, render_with_names
+from .printing import number_text, render_with_names, text_table
 from .program import cse
 
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
@@ -388,16 +388,6 @@ class TraceStep:
     partials: tuple[tuple[str, float], ...]
 
 
-def _grid(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: Sequence[str]) -> str:
-        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(headers), "-|-".join("-" * w for w in widths),
-                      *(line(r) for r in rows)])
-
-
 def _step_rows(steps: Sequence[TraceStep]) -> list[list[str]]:
     return [[s.name, s.operation, _num(s.value), _num(s.derivative),
              ", ".join(f"∂{s.name}/∂{o} = {_num(p)}" for o, p in s.partials)] for s in steps]
@@ -423,7 +413,7 @@ class ForwardTrace:
         last = self.steps[-1].name if self.steps else "f"
         return "\n".join([
             f"forward mode at {at}: each step carries (value, {what})",
-            _grid(["step", "operation", "value", what, "local partials"], rows),
+            text_table(["step", "operation", "value", what, "local partials"], rows),
             f"f = {last} = {_num(self.value)}, derivative = {_num(self.derivative)}"])
 
 
@@ -446,7 +436,7 @@ class ReverseTrace:
         return "\n".join([
             "reverse mode: values by a forward sweep, then adjoints ∂f/∂hᵢ from the output "
             "back to the inputs",
-            _grid(["step", "operation", "value", "adjoint ∂f/∂hᵢ", "local partials"], rows),
+            text_table(["step", "operation", "value", "adjoint ∂f/∂hᵢ", "local partials"], rows),
             f"gradient: {grads}"])
 
 

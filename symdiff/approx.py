@@ -19,16 +19,14 @@ from .ad import Tape
 from .diff import grad
 from .errors import SymdiffError
 from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol
+from .figures import save_figure
+from .ops import FLOAT
 from .workloads import network_data
 
 __all__ = ["network", "mse_loss", "gradient_function", "fit", "Fit", "piecewise_linear_target",
            "sine_target", "save_figure"]
 
 _sigmoid = FUNCTION_BUILDERS["sigmoid"]
-
-
-def _sigmoid_float(z: float) -> float:
-    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
 def network(hidden: int, x: Symbol | None = None) -> tuple[Expr, tuple[Symbol, ...]]:
@@ -117,7 +115,7 @@ class Fit:
     def units(self, x: float) -> list[float]:
         """Each hidden unit's contribution cᵢ·sigmoid(bᵢ + wᵢx) (the seed's blue ramps)."""
         p = self.params
-        return [p[f"c{i}"] * _sigmoid_float(p[f"b{i}"] + p[f"w{i}"] * x)
+        return [p[f"c{i}"] * FLOAT.sigmoid(p[f"b{i}"] + p[f"w{i}"] * x)
                 for i in range(self.hidden)]
 
     def predict(self, x: float) -> float:
@@ -228,16 +226,3 @@ def sine_target(points: int = 40, frequency: float = 1.0) -> tuple[list[float], 
         raise SymdiffError(f"points must be an integer ≥ 2, not {points!r}")
     xs = [-1 + 2 * i / (points - 1) for i in range(points)]
     return xs, [0.5 + 0.5 * math.sin(2 * math.pi * frequency * x) for x in xs]
-
-
-def save_figure(fig: Any, path: str) -> str:
-    """Save a matplotlib figure (format by extension); SVG and PDF without the date and with
-    fixed ids, so that regenerating a figure gives the same file. Returns the path."""
-    import matplotlib
-
-    if str(path).lower().endswith((".svg", ".pdf")):
-        with matplotlib.rc_context({"svg.hashsalt": "symdiff"}):
-            fig.savefig(path, metadata={"Date": None})
-    else:
-        fig.savefig(path)
-    return path

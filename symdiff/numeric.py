@@ -28,6 +28,8 @@ from .diff import diff
 from .errors import DomainError, EvaluationError, MissingValueError, SymdiffError
 from .evaluation import apply_float, resolve_values
 from .expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, free_symbols
+from .figures import save_figure
+from .printing import text_table
 from .traversal import toposort
 
 __all__ = [
@@ -307,17 +309,7 @@ def format_seed_table(table: Mapping[str, Sequence[float]] | None = None,
     table = seed_table(steps=steps) if table is None else table
     headers = ["method", *(f"h = {h:g}" for h in steps)]
     rows = [[m, *(repr(v) for v in table[m])] for m in table]
-    return _grid(headers, rows)
-
-
-def _grid(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: Sequence[str]) -> str:
-        return " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(headers), "-|-".join("-" * w for w in widths),
-                      *(line(r) for r in rows)])
+    return text_table(headers, rows)
 
 
 # --- the error study -----------------------------------------------------------------------
@@ -386,7 +378,7 @@ class ErrorStudy:
             rows.append([f"{h:.0e}", *(f"{self.errors[m][i]:.3e}" for m in methods)])
         lines = [f"error of difference quotients of {self.label} at x = {self.x0:g} "
                  f"(exact derivative {self.exact!r}, from symdiff.diff)", "",
-                 _grid(headers, rows), ""]
+                 text_table(headers, rows), ""]
         for m in methods:
             h_opt, e_opt = self.optimal(m)
             lines.append(f"{m}: truncation slope {self.slope(m):.2f}, rounding slope "
@@ -426,7 +418,7 @@ class ErrorStudy:
         ax.grid(True, which="major", alpha=0.3)
         ax.legend(loc="lower left", fontsize=8)
         fig.tight_layout()
-        _save(fig, path)
+        save_figure(fig, path)
         return path
 
 
@@ -483,15 +475,3 @@ def numeric_report(plot: str | None = None, per_decade: int = 4) -> str:
         dense.plot(plot)
         lines += ["", f"plot written to {plot}"]
     return "\n".join(lines)
-
-
-def _save(fig: Any, path: str) -> None:
-    """Save a figure; SVG and PDF without the date and with fixed ids, so that regenerating a
-    figure gives the same file."""
-    import matplotlib
-
-    if str(path).lower().endswith((".svg", ".pdf")):
-        with matplotlib.rc_context({"svg.hashsalt": "symdiff"}):
-            fig.savefig(path, metadata={"Date": None})
-    else:
-        fig.savefig(path)

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from .ops import FUNCTIONS, PREC_ATOM, PREC_NEG, PREC_POW
 from .traversal import toposort, tree_sizes, use_counts
 
 __all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
-           "render_with_names", "INLINE_TREE_LIMIT"]
+           "render_with_names", "text_table", "INLINE_TREE_LIMIT"]
 
 #: Expressions whose tree form has more nodes than this print in the shared form.
 INLINE_TREE_LIMIT = 1000
@@ -225,3 +226,23 @@ def to_latex(node: Any, max_tree: int = INLINE_TREE_LIMIT) -> str:
     lines = [f"{name} &= {text}" for name, text in definitions] + [f"f &= {body}"]
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
+
+
+def text_table(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
+    """Rows of cells as aligned text: columns padded to their widest cell and separated by
+    ``" | "``, a rule under the headers.
+
+    >>> print(text_table(["h", "error"], [["0.1", "5e-02"], ["0.01", "5e-03"]]))
+    h    | error
+    -----|------
+    0.1  | 5e-02
+    0.01 | 5e-03
+    """
+    table = [[str(c) for c in headers], *([str(c) for c in row] for row in rows)]
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([line(table[0]), "-|-".join("-" * w for w in widths),
+                      *(line(r) for r in table[1:])])

@@ -32,6 +32,7 @@ from typing import Any
 from .diff import derivative_table, diff, grad, local_partial
 from .errors import SymdiffError
 from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, mul
+from .figures import save_figure
 from .measure import dag_size, nested_sizes, sympy_tree_size, tree_size
 from .ops import CONST, SYMBOL
 from .printing import to_text
@@ -629,20 +630,6 @@ def _power_axis(ax: Any, label: str) -> None:
     ax.grid(True, which="major", alpha=0.3)
 
 
-def _save(fig: Any, path: str | Path) -> Path:
-    path = Path(path)
-    if path.suffix.lower() not in (".svg", ".png", ".pdf"):
-        raise SymdiffError(f"write the plot as .svg, .png or .pdf, not {path.name!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A fixed date keeps SVG output reproducible (it would otherwise embed today's).
-    import matplotlib
-
-    metadata = {"Date": None} if path.suffix.lower() == ".svg" else {}
-    with matplotlib.rc_context({"svg.hashsalt": "symdiff"}):  # stable ids in the SVG
-        fig.savefig(path, dpi=150, bbox_inches="tight", metadata=metadata)
-    return path
-
-
 def plot_sweep(rows: Sequence[SweepRow], path: str | Path) -> Path:
     """Write the log-scale plot of the sweep's sizes against n to ``path`` (``.svg``,
     ``.png`` or ``.pdf``) and return the path. Each curve is labelled at its end."""
@@ -682,7 +669,7 @@ def plot_sweep(rows: Sequence[SweepRow], path: str | Path) -> Path:
                     (last.n, _log10(last.df_dag)), xytext=(-8, 8),
                     textcoords="offset points", ha="right", va="bottom", color="#2471a3")
     ax.legend(loc="upper left", fontsize=8.5, frameon=False)
-    return _save(fig, path)
+    return save_figure(fig, path, dpi=150, bbox_inches="tight")
 
 
 def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
@@ -707,7 +694,7 @@ def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
     ax.set_title("Time, not only size: differentiating $l_n$ with and without sharing",
                  fontsize=11)
     ax.legend(loc="upper left", fontsize=8.5, frameon=False)
-    return _save(fig, path)
+    return save_figure(fig, path, dpi=150, bbox_inches="tight")
 
 
 def format_study(n: int = 20, *, budget: float = 10.0, naive_n: int = 16,

@@ -16,7 +16,7 @@ LAYERS = {
     "printing": 2, "evaluation": 2,
     "expr": 3,
     "parse": 4, "interop": 4, "diff": 4, "program": 4, "workloads": 4,
-    "measure": 5, "pycode": 5,
+    "measure": 5, "pycode": 5, "figures": 5,
     "ad": 6, "numeric": 6, "codegen": 6, "render": 6,
     "swell": 7, "compare": 7, "render_computation": 7, "approx": 7,
     "report": 8,
