@@ -17,7 +17,6 @@ h₁…hₙ naming, and print as tables.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from .evaluation import apply_float, resolve_values
 from .expr import Expr, Symbol, as_expr, free_symbols
 from .ops import CONST, FLOAT, SYMBOL
 from .printing import number_text, render_with_names, text_table
-from .program import cse
+from .program import cse, temporary_prefix
 
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
            "TraceStep", "ForwardTrace", "ReverseTrace"]
@@ -442,10 +441,7 @@ class ReverseTrace:
 
 def _named(tape: Tape) -> tuple[dict[Expr, str], dict[Expr, str]]:
     """The seed's names h1, h2, … for the operations, and each operation's text."""
-    taken = {s.name for s in tape.inputs}
-    prefix = "h"
-    while any(re.fullmatch(re.escape(prefix) + r"\d+", n) for n in taken):
-        prefix = "_" + prefix
+    prefix = temporary_prefix((s.name for s in tape.inputs), "h")
     names = {a.node: f"{prefix}{k + 1}" for k, a in enumerate(tape.program.assignments)}
     definitions, _ = render_with_names(tape.outputs, names)
     return names, dict(zip(names, (text for _, text in definitions), strict=True))

@@ -9,7 +9,7 @@ computation graphs and the printer of large expressions all consume this program
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -17,7 +17,7 @@ from .expr import Expr, Symbol, as_expr, free_symbols
 from .printing import render_with_names
 from .traversal import toposort
 
-__all__ = ["Program", "Assignment", "cse"]
+__all__ = ["Program", "Assignment", "cse", "temporary_prefix"]
 
 
 class Assignment(NamedTuple):
@@ -82,11 +82,16 @@ class Program:
         return "\n".join(self.lines())
 
 
-def _temporary_prefix(order: list[Expr]) -> str:
-    # Temporaries must not read like one of the program's own symbols (those in ``order``).
-    taken = {cast(Symbol, s).name for s in order if s.op.kind == "leaf" and s.op.name == "symbol"}
-    prefix = "t"
-    while any(re.fullmatch(re.escape(prefix) + r"\d+", name) for name in taken):
+def temporary_prefix(taken: Iterable[str], stem: str = "t") -> str:
+    """A prefix for temporaries (``t0``, ``t1`` … or ``h1`` …) that no name in ``taken``
+    could be mistaken for: ``stem``, or ``_stem``, ``__stem`` … if a symbol reads like one.
+
+    >>> temporary_prefix(["x", "t3"])
+    '_t'
+    """
+    names = set(taken)
+    prefix = stem
+    while any(re.fullmatch(re.escape(prefix) + r"\d+", name) for name in names):
         prefix = "_" + prefix
     return prefix
 
@@ -121,7 +126,7 @@ def cse(exprs: Any, three_address: bool = False) -> Program:
             else:
                 stack.pop()
                 order.append(node)
-    prefix = _temporary_prefix(order)
+    prefix = temporary_prefix(cast(Symbol, n).name for n in order if n.op.name == "symbol")
     names: dict[Expr, str] = {}
     assignments = []
     for node in order:

@@ -13,7 +13,6 @@ This module sits one layer above :mod:`symdiff.render` and reuses its Graphviz p
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from .evaluation import resolve_values
 from .expr import Expr, Symbol, apply, as_expr
 from .measure import dag_size, tree_size
 from .printing import to_text
-from .program import cse
+from .program import cse, temporary_prefix
 from .render import (
     _FORWARD,
     _REVERSE,
@@ -132,13 +131,6 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _temporary_prefix(inputs: tuple[Symbol, ...]) -> str:
-    prefix = "h"
-    while any(re.fullmatch(re.escape(prefix) + r"\d+", s.name) for s in inputs):
-        prefix = "_" + prefix
-    return prefix
-
-
 def _formula(node: Expr, names: Mapping[Expr, str]) -> str:
     """The operation written over its operands' names (symbols stand in for them)."""
     return to_text(apply(node.op, *(Symbol(names[a]) if a in names else a for a in node.args)))
@@ -173,7 +165,7 @@ def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     missing = [s.name for s in symbols if s.name not in env]
     if missing:
         raise MissingValueError(f"no value given for {', '.join(map(repr, missing))}")
-    prefix = _temporary_prefix(symbols)
+    prefix = temporary_prefix((s.name for s in symbols), "h")
     names: dict[Expr, str] = {s: s.name for s in symbols}
     names.update({a.node: f"{prefix}{i + 1}" for i, a in enumerate(program.assignments)})
     # The numbers come from symdiff.ad's sweeps over the same three-address program.
