@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import DifferentiationError, DomainError, MissingValueError, SymdiffError
 from .evaluation import apply_float, resolve_values
-from .expr import Expr, Symbol, as_expr, free_symbols
+from .expr import Expr, Symbol, as_expr, as_roots, free_symbols
 from .ops import CONST, FLOAT, SYMBOL
 from .printing import number_text, render_with_names, text_table
 from .program import cse, temporary_prefix
@@ -45,15 +45,7 @@ def _partial(op: Any, index: int, args: tuple[float, ...], out: float) -> float:
 
 
 def _roots(exprs: Any) -> tuple[Expr, ...]:
-    if isinstance(exprs, Expr):
-        return (exprs,)
-    if isinstance(exprs, (int, float)) and not isinstance(exprs, bool):
-        return (as_expr(exprs),)
-    try:
-        roots = tuple(as_expr(e) for e in exprs)
-    except TypeError:
-        raise SymdiffError(f"expected an expression or a sequence of them, not {exprs!r}"
-                           ) from None
+    roots = as_roots(exprs)
     if not roots:
         raise SymdiffError("no expressions given")
     return roots

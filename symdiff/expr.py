@@ -23,12 +23,12 @@ from .errors import ConversionError
 from .evaluation import evaluate_many
 from .ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
 from .printing import to_latex, to_text
-from .traversal import toposort
+from .traversal import flatten, toposort
 
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
     "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
-    "free_symbols", "substitute",
+    "free_symbols", "substitute", "as_roots",
 ]
 
 ExprLike = Union["Expr", int, float]
@@ -274,6 +274,20 @@ def as_expr(value: Any) -> Expr:
         hint = " (use symdiff.parse for text)" if isinstance(value, str) else ""
         raise ConversionError(f"cannot make an expression from {value!r}{hint}")
     return node
+
+
+def as_roots(exprs: Any) -> tuple[Expr, ...]:
+    """One expression (or number), or a sequence of them, nested or not (a gradient, a
+    Jacobian), as a flat tuple of expressions: what every pass over several roots takes.
+
+    >>> as_roots([Symbol("x"), (2, Symbol("y"))])
+    (Symbol('x'), Constant(2), Symbol('y'))
+    """
+    if isinstance(exprs, Expr):
+        return (exprs,)
+    if isinstance(exprs, str) or not hasattr(exprs, "__iter__"):
+        return (as_expr(exprs),)  # a number; anything else raises ConversionError
+    return tuple(as_expr(item) for item in flatten(exprs))
 
 
 def _make(op: Op, args: tuple[Expr, ...]) -> Expr:

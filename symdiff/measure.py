@@ -18,37 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .expr import Expr, as_expr
+from .expr import Expr, as_expr, as_roots
 from .ops import OPS
 from .printing import number_text
 from .program import cse
-from .traversal import depths, toposort, tree_sizes, use_counts
+from .traversal import depths, flatten, toposort, tree_sizes, use_counts
 
 __all__ = ["dag_size", "tree_size", "depth", "op_counts", "OpCounts", "program_size",
            "ProgramSize", "to_networkx", "sympy_tree_size", "sympy_count_ops", "sympy_cse",
            "compare_with_sympy", "SympyComparison", "nested_sizes", "NestedSize",
            "tree_occurrences"]
-
-
-def _roots(exprs: Any) -> tuple[Expr, ...]:
-    if isinstance(exprs, Expr):
-        return (exprs,)
-    if isinstance(exprs, (int, float)):
-        return (as_expr(exprs),)
-    return tuple(as_expr(e) for e in _flatten(exprs))
-
-
-def _flatten(exprs: Any) -> list[Any]:
-    # Jacobians and Hessians are nested tuples; measure them as one forest.
-    flat: list[Any] = []
-    stack = [exprs]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(reversed(item))
-        else:
-            flat.append(item)
-    return flat
 
 
 def dag_size(exprs: Any) -> int:
@@ -58,7 +37,7 @@ def dag_size(exprs: Any) -> int:
     >>> dag_size(parse("x*x + x*x"))   # x, x*x, and the sum
     3
     """
-    return len(toposort(_roots(exprs)))
+    return len(toposort(as_roots(exprs)))
 
 
 def tree_size(exprs: Any) -> int:
@@ -68,7 +47,7 @@ def tree_size(exprs: Any) -> int:
     >>> tree_size(parse("x*x + x*x"))
     7
     """
-    roots = _roots(exprs)
+    roots = as_roots(exprs)
     sizes = tree_sizes(toposort(roots))
     return sum(sizes[r] for r in roots)
 
@@ -80,7 +59,7 @@ def depth(exprs: Any) -> int:
     >>> depth(parse("sin(x*y) + 1"))
     3
     """
-    roots = _roots(exprs)
+    roots = as_roots(exprs)
     heights = depths(toposort(roots))
     return max((heights[r] for r in roots), default=0)
 
@@ -128,7 +107,7 @@ def op_counts(exprs: Any, leaves: bool = False) -> OpCounts:
     >>> counts.dag, counts.tree
     ({'add': 1, 'mul': 1}, {'add': 1, 'mul': 2})
     """
-    roots = _roots(exprs)
+    roots = as_roots(exprs)
     order = toposort(roots)
     paths = tree_occurrences(order, roots)
     dag: dict[str, int] = {}
@@ -168,7 +147,7 @@ def program_size(exprs: Any, three_address: bool = False) -> ProgramSize:
     >>> size.assignments, size.operations, size.nodes
     (1, 4, 9)
     """
-    roots = _roots(exprs)
+    roots = as_roots(exprs)
     start = time.perf_counter()
     program = cse(roots, three_address=three_address)
     seconds = time.perf_counter() - start
@@ -269,7 +248,7 @@ def to_networkx(exprs: Any, at: Any = None) -> Any:
     """
     import networkx
 
-    roots = _roots(exprs)
+    roots = as_roots(exprs)
     order = toposort(roots)
     index = {node: i for i, node in enumerate(order)}
     values: dict[Any, float] = {}
@@ -300,10 +279,10 @@ def to_networkx(exprs: Any, at: Any = None) -> Any:
 # --- SymPy's counts, for comparisons -------------------------------------------------------
 
 
-def _sympy_roots(exprs: Any) -> list[Any]:
+def _sympyas_roots(exprs: Any) -> list[Any]:
     """SymPy expressions for symdiff expression(s), or SymPy expression(s) as they are."""
     items = [exprs] if isinstance(exprs, Expr) or not isinstance(exprs, (list, tuple)) \
-        else _flatten(exprs)
+        else flatten(exprs)
     if any(isinstance(e, (Expr, int, float)) for e in items):
         from .interop import to_sympy
 
@@ -324,7 +303,7 @@ def sympy_tree_size(exprs: Any) -> int:
     """
     total = 0
     memo: dict[int, int] = {}
-    for root in _sympy_roots(exprs):
+    for root in _sympyas_roots(exprs):
         stack = [root]
         while stack:
             node = stack[-1]
@@ -351,7 +330,7 @@ def sympy_count_ops(exprs: Any) -> int:
     """
     import sympy
 
-    return int(sum(sympy.count_ops(e) for e in _sympy_roots(exprs)))
+    return int(sum(sympy.count_ops(e) for e in _sympyas_roots(exprs)))
 
 
 def sympy_cse(exprs: Any, clear_cache: bool = True) -> ProgramSize:
@@ -368,7 +347,7 @@ def sympy_cse(exprs: Any, clear_cache: bool = True) -> ProgramSize:
     import sympy
     from sympy.core.cache import clear_cache as clear
 
-    roots = _sympy_roots(exprs)
+    roots = _sympyas_roots(exprs)
     if clear_cache:
         clear()
     start = time.perf_counter()
@@ -413,8 +392,8 @@ def compare_with_sympy(exprs: Any) -> SympyComparison:
     >>> c.tree_size, c.sympy_tree_size, c.program.operations, c.sympy_program.operations
     (12, 12, 4, 4)
     """
-    roots = _roots(exprs)
-    sympy_roots = _sympy_roots(roots)
+    roots = as_roots(exprs)
+    sympy_roots = _sympyas_roots(roots)
     return SympyComparison(
         tree_size(roots), dag_size(roots), program_size(roots),
         sympy_tree_size(sympy_roots), sympy_count_ops(sympy_roots), sympy_cse(sympy_roots))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diff import diff, grad
 from .errors import SymdiffError
-from .expr import Expr, Symbol, as_expr
+from .expr import Expr, Symbol, as_expr, as_roots
 from .printing import to_text
 from .traversal import toposort, tree_sizes, use_counts
 
@@ -85,13 +85,9 @@ class GraphvizNotFoundError(SymdiffError, RuntimeError):
 # --- helpers ---------------------------------------------------------------------------------
 
 def _roots(exprs: Any) -> tuple[Expr, ...]:
-    if isinstance(exprs, Expr):
-        return (exprs,)
-    if isinstance(exprs, (int, float)):
-        return (as_expr(exprs),)
     if isinstance(exprs, str):
         raise RenderError("render an expression, not text: use symdiff.parse() first")
-    roots = tuple(as_expr(e) for e in exprs)
+    roots = as_roots(exprs)
     if not roots:
         raise RenderError("nothing to draw: the sequence of expressions is empty")
     return roots

@@ -10,14 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["toposort", "use_counts", "tree_sizes", "depths", "as_roots"]
+__all__ = ["toposort", "use_counts", "tree_sizes", "depths", "flatten"]
 
 
-def as_roots(exprs: Any) -> tuple[Any, ...]:
-    """One expression or an iterable of them, as a tuple of roots."""
-    if hasattr(exprs, "args"):
-        return (exprs,)
-    return tuple(exprs)
+def flatten(items: Iterable[Any]) -> list[Any]:
+    """The leaves of nested lists and tuples, in order (iteratively: any nesting depth).
+
+    >>> flatten([1, (2, [3]), 4])
+    [1, 2, 3, 4]
+    """
+    flat: list[Any] = []
+    stack = [iter(items)]
+    while stack:
+        for item in stack[-1]:
+            if isinstance(item, (list, tuple)):
+                stack.append(iter(item))
+                break
+            flat.append(item)
+        else:
+            stack.pop()
+    return flat
 
 
 def toposort(roots: Iterable[Any]) -> list[Any]:
