@@ -555,7 +555,7 @@ def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
 
 def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
     """Symbols that one expression or a sequence of them depends on, sorted by name."""
-    roots = (exprs,) if isinstance(exprs, Expr) else tuple(as_expr(e) for e in exprs)
+    roots = as_roots(exprs)
     found = [n for n in toposort(roots) if n.op is SYMBOL]
     return tuple(sorted(found, key=operator.attrgetter("name")))  # type: ignore[arg-type]
 

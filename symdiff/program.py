@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from .expr import Expr, Symbol, as_expr, free_symbols
+from .expr import Expr, Symbol, as_roots, free_symbols
 from .printing import render_with_names
 from .traversal import toposort
 
@@ -103,7 +103,7 @@ def cse(exprs: Any, three_address: bool = False) -> Program:
     across all outputs); single-use operations stay inline. With ``three_address=True`` every
     operation gets its own temporary (the form of the seed's h₁…h₆ and of generated code).
     """
-    roots = (exprs,) if isinstance(exprs, Expr) else tuple(as_expr(e) for e in exprs)
+    roots = as_roots(exprs)
     # One iterative post-order walk that also counts references (CSE is this linear pass:
     # interning has already merged every common subexpression).
     order: list[Expr] = []
