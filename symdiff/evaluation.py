@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,7 +58,3 @@ def evaluate_many(roots: tuple[Any, ...], values: Mapping[Any, Any]) -> list[flo
             value[node] = apply_float(node.op, tuple(value[a] for a in node.args))
     return [value[r] for r in roots]
 
-
-def is_finite_number(x: Any) -> bool:
-    """True for ints and finite floats."""
-    return isinstance(x, int) or (isinstance(x, float) and math.isfinite(x))
