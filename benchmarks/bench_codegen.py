@@ -58,9 +58,9 @@ from _peers import load_peer  # benchmarks/_peers.py: scripts run from this fold
 
 import symdiff
 from symdiff import workloads
+from symdiff._ops import FLOAT
+from symdiff._traversal import toposort
 from symdiff.interop import rebuild
-from symdiff.ops import FLOAT
-from symdiff.traversal import toposort
 
 
 @dataclass

@@ -41,7 +41,7 @@ from typing import Any
 
 import symdiff
 from symdiff import workloads
-from symdiff.measure import dag_size, program_size, sympy_cse, tree_size
+from symdiff._measure import dag_size, program_size, sympy_cse, tree_size
 
 
 @dataclass

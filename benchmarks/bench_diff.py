@@ -58,9 +58,9 @@ from _peers import load_peer  # benchmarks/_peers.py: scripts run from this fold
 
 import symdiff
 from symdiff import workloads
-from symdiff.evaluation import evaluate_many
+from symdiff._evaluation import evaluate_many
+from symdiff._traversal import toposort
 from symdiff.interop import rebuild
-from symdiff.traversal import toposort
 
 # SymEngine's derivative of the logistic map swells (n = 300: ~1.4 s, n = 1000: ~70 s in a trial
 # run on this machine), so the large-n part of W1 runs it only up to this n.

@@ -5,13 +5,16 @@
 >>> f = 1 / (symdiff.exp(-(w*x + b)) + 1)
 >>> print(symdiff.diff(f, w))
 x*exp(-(w*x + b))/(exp(-(w*x + b)) + 1)**2
+
+The library is the core (``parse`` → expressions → ``diff`` / ``grad`` → ``cse`` programs) and
+its consumers (``codegen``, ``drawing``, ``interop``, ``ad``, ``numeric``); the studies built on it
+(workloads, the swell study, the comparison, universal approximation, the report) live in
+:mod:`symdiff.studies`. See ``docs/architecture.md``.
 """
 
-from __future__ import annotations
-
-from . import workloads
-from .diff import diff, grad, hessian, jacobian
-from .errors import (
+from . import _compat, ad, codegen, drawing, interop, numeric, studies
+from ._diff import diff, grad, hessian, jacobian
+from ._errors import (
     ConversionError,
     DifferentiationError,
     DomainError,
@@ -20,86 +23,62 @@ from .errors import (
     ParseError,
     SymdiffError,
 )
-from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, as_expr, free_symbols, symbols
-from .interop import from_sympy, simplify, to_sympy
-from .measure import dag_size, depth, tree_size
-from .ops import OPS, Op, register_op
-from .parse import parse
-from .printing import to_latex as latex
-from .printing import to_text
-from .program import Assignment, Program, cse
-
-__version__ = "0.1.0"
-
-# The elementary functions (exp, log, sin, …, sigmoid, relu) come from the op table.
-globals().update(FUNCTION_BUILDERS)
-
-__all__ = [
-    "Expr", "Symbol", "Constant", "symbols", "as_expr", "free_symbols", "parse", "latex",
-    "to_text", "diff", "grad", "jacobian", "hessian", "dag_size", "tree_size", "depth",
-    "Op", "OPS", "register_op", "to_sympy", "from_sympy", "simplify", "cse", "Program",
-    "Assignment", "workloads",
-    "SymdiffError", "ParseError", "EvaluationError", "DomainError", "MissingValueError",
-    "DifferentiationError", "ConversionError",
-    *FUNCTION_BUILDERS,
-]
-
-# Each block below re-exports one part of the package. Edit only your own block.
-# --- measure & swell (issue 3) ---
-from . import swell  # noqa: E402
-from .measure import (  # noqa: E402
+from ._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, as_expr, free_symbols, symbols
+from ._measure import (
     OpCounts,
     ProgramSize,
     compare_with_sympy,
+    dag_size,
+    depth,
     op_counts,
     program_size,
     to_networkx,
+    tree_size,
 )
-
-__all__ += ["op_counts", "OpCounts", "program_size", "ProgramSize", "to_networkx",
-            "compare_with_sympy", "swell"]
-# --- end measure & swell ---
-
-# --- codegen (issue 4) ---
-from .codegen import lambdify, module_source, value_and_grad, write_module  # noqa: E402
-
-__all__ += ["lambdify", "value_and_grad", "module_source", "write_module"]
-# --- end codegen ---
-
-# --- render (issue 5) ---
-from .render import (  # noqa: E402  (importing render also gives Expr its _repr_svg_)
+from ._ops import OPS, Op, register_op
+from ._parse import parse
+from ._printing import to_latex as latex
+from ._printing import to_text
+from ._program import Assignment, Program, cse
+from .ad import Tape, forward_trace, jvp, reverse_trace, vjp
+from .codegen import lambdify, module_source, value_and_grad, write_module
+from .drawing import (
+    Computation,
     GraphvizNotFoundError,
     RenderError,
     TreeTooLargeError,
+    computation,
     derivative_dot,
     render,
-    render_derivative,
-    to_dot,
-)
-from .render_computation import (  # noqa: E402
-    Computation,
-    computation,
     render_command,
     render_computation,
+    render_derivative,
+    to_dot,
     to_dot_computation,
 )
+from .interop import from_sympy, simplify, to_sympy
+from .numeric import backward_difference, central_difference, forward_difference, richardson
+from .studies import approx, compare, swell, workloads
 
-__all__ += ["to_dot", "render", "derivative_dot", "render_derivative", "computation",
-            "to_dot_computation", "render_computation", "render_command", "Computation",
-            "RenderError", "TreeTooLargeError", "GraphvizNotFoundError"]
-# --- end render ---
+__version__ = "0.1.0"
 
-# --- numeric & ad (issue 6) ---
-from . import ad, approx, compare, numeric  # noqa: E402
-from .ad import Tape, forward_trace, jvp, reverse_trace, vjp  # noqa: E402
-from .numeric import (  # noqa: E402
-    backward_difference,
-    central_difference,
-    forward_difference,
-    richardson,
-)
+# Sorted (case-insensitively); the op table's functions are inserted in order just below.
+__all__ = [
+    "ad", "approx", "as_expr", "Assignment", "backward_difference", "central_difference",
+    "codegen", "compare", "compare_with_sympy", "Computation", "computation", "Constant",
+    "ConversionError", "cse", "dag_size", "depth", "derivative_dot", "diff",
+    "DifferentiationError", "DomainError", "drawing", "EvaluationError", "Expr",
+    "forward_difference", "forward_trace", "free_symbols", "from_sympy", "grad",
+    "GraphvizNotFoundError", "hessian", "interop", "jacobian", "jvp", "lambdify", "latex",
+    "MissingValueError", "module_source", "numeric", "Op", "op_counts", "OpCounts", "OPS",
+    "parse", "ParseError", "Program", "program_size", "ProgramSize", "register_op", "render",
+    "render_command", "render_computation", "render_derivative", "RenderError", "reverse_trace",
+    "richardson", "simplify", "studies", "swell", "Symbol", "symbols", "SymdiffError", "Tape",
+    "to_dot", "to_dot_computation", "to_networkx", "to_sympy", "to_text", "tree_size",
+    "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
+]
 
-__all__ += ["ad", "numeric", "compare", "approx", "Tape", "jvp", "vjp", "forward_trace",
-            "reverse_trace", "forward_difference", "backward_difference", "central_difference",
-            "richardson"]
-# --- end numeric & ad ---
+# The elementary functions (exp, log, sin, …, sigmoid, relu) come from the op table; one
+# registered later (``register_op``) appears here too.
+_compat.export_functions(globals(), __all__)
+del FUNCTION_BUILDERS

@@ -21,12 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import DifferentiationError, DomainError, MissingValueError, SymdiffError
-from .evaluation import apply_float, resolve_values
-from .expr import Expr, Symbol, as_expr, as_roots, free_symbols
-from .ops import CONST, FLOAT, SYMBOL
-from .printing import number_text, render_with_names, text_table
-from .program import cse, temporary_prefix
+from ._errors import DifferentiationError, DomainError, MissingValueError, SymdiffError
+from ._evaluation import apply_float, resolve_values
+from ._expr import Expr, Symbol, as_expr, as_roots, free_symbols
+from ._ops import CONST, FLOAT, SYMBOL
+from ._printing import number_text, render_with_names, text_table
+from ._program import cse, temporary_prefix
 
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
            "TraceStep", "ForwardTrace", "ReverseTrace"]

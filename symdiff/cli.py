@@ -13,13 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
-from .diff import diff, grad
-from .errors import SymdiffError
-from .expr import Expr, Symbol
-from .measure import dag_size, tree_size
-from .parse import parse
-from .printing import to_latex
-from .program import cse
+from ._diff import diff, grad
+from ._errors import SymdiffError
+from ._expr import Expr, Symbol
+from ._measure import dag_size, tree_size
+from ._parse import parse
+from ._printing import to_latex
+from ._program import cse
 
 __all__ = ["main", "build_parser"]
 
@@ -78,7 +78,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
                          "; pass --allow-absent to differentiate anyway")
     result = diff(expr, var, args.order)
     if args.simplify:
-        from .interop import simplify
+        from .interop._sympy import simplify
 
         result = simplify(result)
     print(to_latex(result) if args.latex else result)
@@ -109,7 +109,7 @@ def _cmd_grad(args: argparse.Namespace) -> int:
 
 
 def _cmd_swell(args: argparse.Namespace) -> int:
-    from . import swell
+    from .studies import swell
 
     if args.n < 1 or args.n > 10_000:
         raise UsageError("--n must be between 1 and 10000")
@@ -143,7 +143,7 @@ def _cmd_swell(args: argparse.Namespace) -> int:
 
 
 def _cmd_render(args: argparse.Namespace) -> int:
-    from .render_computation import render_command
+    from .drawing._computation import render_command
 
     expr = _expression(args.expr)
     wrt = _symbols(args.wrt) if args.wrt else None
@@ -164,7 +164,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_codegen(args: argparse.Namespace) -> int:
-    from .codegen import module_source, write_module
+    from .codegen._lambdify import module_source, write_module
 
     expr = _expression(args.expr)
     wrt = _symbols(args.wrt) if args.wrt else list(expr.free_symbols)
@@ -187,7 +187,7 @@ def _cmd_numeric(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_report
+    from .studies.compare import compare_report
 
     if args.hidden < 1 or args.points < 1 or args.repeats < 1:
         raise UsageError("--hidden, --points and --repeats must be positive")
@@ -196,7 +196,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+    from .studies.report import build_report
 
     index = build_report(args.output, quick=args.quick, progress=_progress(not args.quiet))
     print(f"report written to {index}")
@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cse", action="store_true",
                    help="also print the gradient as a straight-line program")
 
-    from .swell import column_help
+    from .studies.swell import column_help
 
     p = sub.add_parser(
         "swell", help="measure expression swell (tree vs DAG vs CSE, SymPy alongside)",

@@ -24,13 +24,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .diff import diff
-from .errors import DomainError, EvaluationError, MissingValueError, SymdiffError
-from .evaluation import apply_float, resolve_values
-from .expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, free_symbols
-from .figures import save_figure
-from .printing import text_table
-from .traversal import toposort
+from ._diff import diff
+from ._errors import DomainError, EvaluationError, MissingValueError, SymdiffError
+from ._evaluation import apply_float, resolve_values
+from ._expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, free_symbols
+from ._figures import save_figure
+from ._printing import text_table
+from ._traversal import toposort
 
 __all__ = [
     "forward_difference", "backward_difference", "central_difference", "richardson",

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 import symdiff
 from symdiff import DomainError, SymdiffError, lambdify, value_and_grad, workloads
-from symdiff.ops import FLOAT, OPS, Op
-from symdiff.pycode import MAX_INLINE_DEPTH, check_source
+from symdiff._ops import FLOAT, OPS, Op
+from symdiff.codegen._pycode import MAX_INLINE_DEPTH, check_source
 from tests.strategies import KINKED, SMOOTH, VARIABLES, X, Y, Z, close, expressions, points
 
 x, w, b = symdiff.symbols("x w b")
@@ -175,7 +175,7 @@ def test_every_op_of_the_table_compiles_to_its_evaluate():
         if op.kind == "leaf":
             continue
         args = (x, w)[:op.arity]
-        node = symdiff.expr.apply(op, *args)
+        node = symdiff._expr.apply(op, *args)
         if node.op is not op:
             continue
         compiled = lambdify(args, node)
@@ -338,7 +338,7 @@ def test_the_checker_rejects_anything_else():
 def test_an_op_with_a_hostile_template_is_refused():
     evil = Op("evil", 1, "function", lambda a: a, (lambda F, a, out: 1,), "evil", "evil",
               python="{0}.__class__", numpy="{0}.__class__")
-    node = symdiff.expr.apply(evil, x)
+    node = symdiff._expr.apply(evil, x)
     with pytest.raises(SymdiffError, match="safety check"):
         lambdify([x], node)
 

@@ -9,7 +9,7 @@ import pytest
 import symdiff
 from symdiff import SymdiffError, symbols, workloads
 from symdiff.ad import Tape
-from symdiff.compare import (
+from symdiff.studies.compare import (
     compare_methods,
     compare_report,
     scaling_table,

@@ -10,7 +10,7 @@ import pytest
 
 import symdiff
 from symdiff import Constant, Symbol, parse, symbols
-from symdiff.expr import _INTERN
+from symdiff._expr import _INTERN
 
 x, y, w, b = symbols("x y w b")
 

@@ -8,7 +8,7 @@ from hypothesis import given
 
 import symdiff
 from symdiff import from_sympy, parse, to_sympy
-from symdiff.ops import FUNCTIONS
+from symdiff._ops import FUNCTIONS
 from tests.strategies import KINKED, SMOOTH, close, expressions
 
 EVERY_FUNCTION_EXAMPLE = {name: parse(f"{name}(x*y + 0.25)") for name in FUNCTIONS}

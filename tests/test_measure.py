@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import symdiff
 from symdiff import ConversionError, diff, parse
-from symdiff.measure import (
+from symdiff._measure import (
     NestedSize,
     compare_with_sympy,
     dag_size,
@@ -31,7 +31,7 @@ from symdiff.measure import (
     to_networkx,
     tree_size,
 )
-from symdiff.workloads import logistic_map, nested_sin, network_loss
+from symdiff.studies.workloads import logistic_map, nested_sin, network_loss
 
 from .strategies import X, expressions, points, value_or_none
 

@@ -22,8 +22,8 @@ from symdiff import (
     parse,
     workloads,
 )
-from symdiff.render import REPR_SVG_MAX_NODES, pipe
-from symdiff.traversal import toposort, use_counts
+from symdiff._traversal import toposort, use_counts
+from symdiff.drawing._dot import REPR_SVG_MAX_NODES, pipe
 
 from .strategies import X, Y, Z, close, expressions, value_or_none
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from symdiff.report import SECTIONS, build_report
+from symdiff.studies.report import SECTIONS, build_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -10,9 +10,9 @@ from hypothesis import given
 
 import symdiff
 from symdiff import SymdiffError, diff, parse, swell
-from symdiff.diff import derivative_table
-from symdiff.measure import dag_size, sympy_tree_size, tree_size
-from symdiff.swell import (
+from symdiff._diff import derivative_table
+from symdiff._measure import dag_size, sympy_tree_size, tree_size
+from symdiff.studies.swell import (
     COLUMNS,
     column_help,
     format_forward_vs_reverse,
@@ -29,7 +29,7 @@ from symdiff.swell import (
     plot_timing,
     table_one,
 )
-from symdiff.workloads import logistic_map, nested_sin, product_of_variables
+from symdiff.studies.workloads import logistic_map, nested_sin, product_of_variables
 
 from .strategies import expressions
 

@@ -22,7 +22,7 @@ GROUPS = [
     ("Expressions", "Build, inspect and evaluate expressions.",
      ["Expr", "Symbol", "Constant", "symbols", "as_expr", "free_symbols", "parse"]),
     ("Elementary functions", "From the op table; each is also a parser function name.",
-     sorted(symdiff.FUNCTION_BUILDERS)),
+     sorted(name for name, op in symdiff.OPS.items() if op.kind == "function")),
     ("Printing and SymPy", "", ["latex", "to_text", "to_sympy", "from_sympy", "simplify"]),
     ("Differentiation", "", ["diff", "grad", "jacobian", "hessian"]),
     ("Measurement", "", None),  # filled below with what measure exports
@@ -35,12 +35,13 @@ GROUPS = [
     ("The op table", "", ["Op", "OPS", "register_op"]),
 ]
 MODULE_GROUPS = {
-    "Measurement": ("symdiff.measure",),
+    "Measurement": ("symdiff._measure",),
     "Code generation": ("symdiff.codegen",),
-    "Rendering": ("symdiff.render", "symdiff.render_computation"),
+    "Rendering": ("symdiff.drawing",),
     "Numeric methods and AD": ("symdiff.numeric", "symdiff.ad"),
 }
-MODULES = ["workloads", "swell", "numeric", "ad", "compare", "approx"]
+MODULES = ["workloads", "swell", "numeric", "ad", "compare", "approx", "studies", "codegen",
+           "drawing", "interop"]
 
 
 def _signature(obj: object) -> str:
@@ -69,7 +70,7 @@ def api_markdown() -> str:
         if names is None:
             modules = MODULE_GROUPS[title]
             names = [n for n in exported if n not in placed and
-                     getattr(getattr(symdiff, n), "__module__", "") in modules]
+                     getattr(getattr(symdiff, n), "__module__", "").startswith(modules)]
         names = [n for n in names if n in exported]
         if not names:
             continue

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .expr import Expr, as_expr, as_roots
-from .ops import OPS
-from .printing import number_text
-from .program import cse
-from .traversal import depths, flatten, toposort, tree_sizes, use_counts
+from ._expr import Expr, as_expr, as_roots
+from ._ops import OPS
+from ._printing import number_text
+from ._program import cse
+from ._traversal import depths, flatten, toposort, tree_sizes, use_counts
 
 __all__ = ["dag_size", "tree_size", "depth", "op_counts", "OpCounts", "program_size",
            "ProgramSize", "to_networkx", "sympy_tree_size", "sympy_count_ops", "sympy_cse",
@@ -253,7 +253,7 @@ def to_networkx(exprs: Any, at: Any = None) -> Any:
     index = {node: i for i, node in enumerate(order)}
     values: dict[Any, float] = {}
     if at is not None:
-        from .evaluation import evaluate_many
+        from ._evaluation import evaluate_many
 
         evaluated = evaluate_many(tuple(order), at)
         values = dict(zip(order, evaluated, strict=True))
@@ -284,7 +284,7 @@ def _sympyas_roots(exprs: Any) -> list[Any]:
     items = [exprs] if isinstance(exprs, Expr) or not isinstance(exprs, (list, tuple)) \
         else flatten(exprs)
     if any(isinstance(e, (Expr, int, float)) for e in items):
-        from .interop import to_sympy
+        from .interop._sympy import to_sympy
 
         return [to_sympy(as_expr(e)) if isinstance(e, (Expr, int, float)) else e
                 for e in items]

@@ -23,11 +23,11 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diff import diff, grad
-from .errors import SymdiffError
-from .expr import Expr, Symbol, as_expr, as_roots
-from .printing import to_text
-from .traversal import toposort, tree_sizes, use_counts
+from .._diff import diff, grad
+from .._errors import SymdiffError
+from .._expr import Expr, Symbol, as_expr, as_roots
+from .._printing import to_text
+from .._traversal import toposort, tree_sizes, use_counts
 
 if TYPE_CHECKING:
     import graphviz
@@ -50,7 +50,7 @@ REPR_SVG_MAX_NODES = 400
 FONT = "Helvetica"
 # Fill and line colours by role (ColorBrewer tones, distinguishable in print and for most
 # colour-blind readers).
-_STYLE = {
+NODE_STYLE = {
     "op": {"shape": "box", "style": "rounded,filled", "fillcolor": "#deebf7",
            "color": "#3182bd"},
     "symbol": {"shape": "ellipse", "style": "filled", "fillcolor": "#e5f5e0",
@@ -63,7 +63,7 @@ _SHARED = "#7b3294"
 # Edges into derivative-only nodes: an orange edge leaving a blue node is the derivative
 # reusing a node of the function.
 _DERIVATIVE_EDGE = {"color": _DERIVATIVE_LINE}
-_FORWARD, _REVERSE = "#2166ac", "#b2182b"
+FORWARD_COLOR, REVERSE_COLOR = "#2166ac", "#b2182b"
 
 _INSTALL_HINT = ("Graphviz's `dot` program was not found on PATH. Install Graphviz: "
                  "`apt-get install graphviz` (Debian/Ubuntu), `brew install graphviz` (macOS), "
@@ -82,6 +82,10 @@ class GraphvizNotFoundError(SymdiffError, RuntimeError):
     """Graphviz (the ``dot`` program or the ``graphviz`` Python package) is not installed."""
 
 
+for _error in (RenderError, TreeTooLargeError, GraphvizNotFoundError):
+    _error.__module__ = "symdiff"
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 def _roots(exprs: Any) -> tuple[Expr, ...]:
@@ -93,7 +97,7 @@ def _roots(exprs: Any) -> tuple[Expr, ...]:
     return roots
 
 
-def _symbol(var: Any) -> Symbol:
+def as_symbol(var: Any) -> Symbol:
     if isinstance(var, str):
         return Symbol(var)
     if not isinstance(var, Symbol):
@@ -101,7 +105,7 @@ def _symbol(var: Any) -> Symbol:
     return var
 
 
-def _label(main: str, *lines: tuple[str, str], bold: bool = False) -> str:
+def node_label(main: str, *lines: tuple[str, str], bold: bool = False) -> str:
     """An HTML-like Graphviz label: ``main``, then smaller coloured ``(text, colour)`` lines.
     Text is escaped, so any symbol name is safe."""
     text = html.escape(main)
@@ -122,7 +126,7 @@ def _kind(node: Expr) -> str:
     return node.op.name if node.op.kind == "leaf" else "op"
 
 
-def _digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
+def new_digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
     try:
         import graphviz
     except ImportError:  # pragma: no cover - graphviz is a dependency
@@ -147,7 +151,7 @@ def _outputs(graph: graphviz.Digraph, ids: list[str], labels: list[str] | None) 
     if labels is None:
         return
     for i, (node_id, label) in enumerate(zip(ids, labels, strict=True)):
-        graph.node(f"out{i}", _label(label, bold=True), shape="plaintext", height="0.2",
+        graph.node(f"out{i}", node_label(label, bold=True), shape="plaintext", height="0.2",
                    **{"class": "output"})
         graph.edge(node_id, f"out{i}", style="dashed", arrowhead="none")
 
@@ -162,8 +166,9 @@ def _output_labels(roots: tuple[Expr, ...], labels: Any) -> list[str] | None:
 
 
 def _legend(view: str, derivative: bool) -> str:
-    cells = [("operation", _STYLE["op"]["fillcolor"]), ("symbol", _STYLE["symbol"]["fillcolor"]),
-             ("constant", _STYLE["const"]["fillcolor"])]
+    cells = [("operation", NODE_STYLE["op"]["fillcolor"]),
+             ("symbol", NODE_STYLE["symbol"]["fillcolor"]),
+             ("constant", NODE_STYLE["const"]["fillcolor"])]
     if derivative:
         cells[0] = ("function", cells[0][1])
         cells.append(("derivative only", _DERIVATIVE_FILL))
@@ -178,7 +183,7 @@ def _legend(view: str, derivative: bool) -> str:
 
 def _attributes(node: Expr, uses: int, shared_mark: bool, derivative: bool) -> dict[str, str]:
     kind = _kind(node)
-    attrs = dict(_STYLE[kind])
+    attrs = dict(NODE_STYLE[kind])
     lines = []
     if shared_mark:
         attrs.update(color=_SHARED, penwidth="2.4")
@@ -190,7 +195,7 @@ def _attributes(node: Expr, uses: int, shared_mark: bool, derivative: bool) -> d
     classes = ["expr", kind] + (["shared"] if shared_mark else []) + (
         ["derivative"] if derivative else [])
     attrs["class"] = " ".join(classes)
-    attrs["label"] = _label(_node_text(node), *lines)
+    attrs["label"] = node_label(_node_text(node), *lines)
     return attrs
 
 
@@ -216,7 +221,7 @@ def _draw(roots: tuple[Expr, ...], view: str, labels: list[str] | None, max_tree
                 f"the tree view would draw {total} nodes (tree_size), more than the limit of "
                 f"{max_tree_size}; draw the shared DAG instead (view='dag': {len(order)} "
                 "distinct nodes) or raise max_tree_size")
-    graph = _digraph(rankdir, title)
+    graph = new_digraph(rankdir, title)
     root_ids = []
     if view == "dag":
         ids = {node: f"n{i}" for i, node in enumerate(order)}
@@ -281,7 +286,7 @@ def to_dot(exprs: Any, view: str = "dag", *, labels: Any = None,
                  title=title)
 
 
-def _format(path: str | Path) -> str:
+def output_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
         raise RenderError(f"cannot tell the picture format from {str(path)!r}: use one of "
@@ -304,7 +309,7 @@ def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
 
 def write(graph: graphviz.Digraph, path: str | Path) -> Path:
     """Write ``graph`` to ``path`` in the format its suffix names (.svg, .png, .pdf)."""
-    fmt = _format(path)
+    fmt = output_format(path)
     data = pipe(graph, fmt)
     target = Path(path)
     target.write_bytes(data)
@@ -323,7 +328,7 @@ def render(exprs: Any, path: str | Path, view: str = "dag", **options: Any) -> P
     >>> render(symdiff.parse("sin(x)*x"), out).read_text().count('class="node expr')
     3
     """
-    _format(path)  # a bad suffix fails before any work
+    output_format(path)  # a bad suffix fails before any work
     _check_view(view)
     return write(to_dot(exprs, view, **options), path)
 
@@ -342,14 +347,14 @@ def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
     """
     f = as_expr(f)
     if isinstance(x, (str, Symbol)):
-        var = _symbol(x)
+        var = as_symbol(x)
         derivatives: tuple[Expr, ...] = (diff(f, var),)
         names = [f"∂f/∂{var.name}"]
     else:
         if not isinstance(x, (list, tuple)):
             raise RenderError(f"differentiate with respect to a symbol, a name or a list of "
                               f"them, not {x!r}")
-        variables = [_symbol(v) for v in x]
+        variables = [as_symbol(v) for v in x]
         derivatives = grad(f, variables)
         names = [f"∂f/∂{v.name}" for v in variables]
     in_f = set(toposort((f,)))
@@ -369,7 +374,7 @@ def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag",
     >>> render_derivative(symdiff.parse("exp(2*x)"), "x", out).exists()
     True
     """
-    _format(path)
+    output_format(path)
     _check_view(view)
     return write(derivative_dot(f, x, view, **options), path)
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, Union, cast
 
-from . import ops as _ops
-from .errors import ConversionError
-from .evaluation import evaluate_many
-from .ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
-from .printing import to_latex, to_text
-from .traversal import flatten, toposort
+from . import _ops
+from ._errors import ConversionError
+from ._evaluation import evaluate_many
+from ._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
+from ._printing import to_latex, to_text
+from ._traversal import flatten, toposort
 
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
@@ -42,14 +42,15 @@ class _InternRef(weakref.ref):
     key: Any
 
 
-def _forget(ref: _InternRef) -> None:
-    if _INTERN.get(ref.key) is ref:
-        del _INTERN[ref.key]
-
-
 # The intern table: key → weak reference to the node. (A hand-rolled WeakValueDictionary:
 # construction is the hot path of every pass.)
 _INTERN: dict[Any, _InternRef] = {}
+
+
+def _forget(ref: _InternRef, table: dict[Any, _InternRef] = _INTERN) -> None:
+    # ``table`` is bound at definition: at interpreter exit module globals may already be gone.
+    if table.get(ref.key) is ref:
+        del table[ref.key]
 
 
 def _interned(key: Any) -> Any:
@@ -523,9 +524,15 @@ def _function_builder(op: Op) -> Callable[[ExprLike], Expr]:
 
 
 #: ``{name: builder}`` for every function of the op table (``symdiff.sin`` is one of them).
-FUNCTION_BUILDERS: dict[str, Callable[[ExprLike], Expr]] = {
-    name: _function_builder(op) for name, op in _ops.FUNCTIONS.items()
-}
+FUNCTION_BUILDERS: dict[str, Callable[[ExprLike], Expr]] = {}
+
+
+def _add_builder(op: Op) -> None:
+    if op.kind == "function":
+        FUNCTION_BUILDERS[op.name] = _function_builder(op)
+
+
+_ops.on_register(_add_builder)
 
 
 def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:

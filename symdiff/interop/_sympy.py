@@ -13,10 +13,10 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from . import ops as _ops
-from .errors import ConversionError
-from .expr import Constant, Expr, Symbol, add, apply, as_expr, div, mul, neg, power, sub
-from .traversal import toposort
+from .. import _ops
+from .._errors import ConversionError
+from .._expr import Constant, Expr, Symbol, add, apply, as_expr, div, mul, neg, power, sub
+from .._traversal import toposort
 
 __all__ = ["to_sympy", "from_sympy", "simplify", "sympy_sigmoid", "rebuild", "ARITHMETIC"]
 
@@ -93,7 +93,7 @@ ARITHMETIC: dict[str, Callable[..., Any]] = {
 
 
 def rebuild(exprs: Any, symbol: Callable[[Symbol], Any],
-            constant: Callable[[int | float], Any] = lambda value: value,
+            constant: Callable[[int | float], Any] | None = None,
             function: Callable[[_ops.Op], Callable[..., Any]] | None = None) -> Any:
     """Rebuild one expression (or a sequence) in another library, node by node, iteratively,
     so shared subexpressions stay shared: ``symbol(node)`` and ``constant(value)`` make the
@@ -114,7 +114,8 @@ def rebuild(exprs: Any, symbol: Callable[[Symbol], Any],
         if op is _ops.SYMBOL:
             out[node] = symbol(node)  # type: ignore[arg-type]
         elif op is _ops.CONST:
-            out[node] = constant(node.value)  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            out[node] = value if constant is None else constant(value)
         else:
             build = builders.get(op)
             if build is None:

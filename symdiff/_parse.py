@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from . import ops as _ops
-from .errors import ParseError, SymdiffError
-from .expr import Constant, Expr, Symbol, add, apply, div, mul, neg, power, sub
+from . import _ops
+from ._errors import ParseError, SymdiffError
+from ._expr import Constant, Expr, Symbol, add, apply, div, mul, neg, power, sub
 
 __all__ = ["parse"]
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .errors import SymdiffError
+from .. import __version__
+from .._errors import SymdiffError
 from .workloads import Workload
 
 __all__ = ["build_report", "SECTIONS"]
@@ -170,10 +170,10 @@ differentiation.</p>
           "along the graph (the notes' 1, 1, −1, −1, −1, 0.25); reverse mode carries the "
           "adjoints ∂f/∂hᵢ back and gets ∂f/∂w and ∂f/∂b = 0.25 in one sweep.")
 def _seed(ctx: _Context) -> str:
-    from .ad import forward_trace, reverse_trace
-    from .diff import diff, grad
-    from .program import cse
-    from .render_computation import render_computation
+    from .._diff import diff, grad
+    from .._program import cse
+    from ..ad import forward_trace, reverse_trace
+    from ..drawing._computation import render_computation
     from .workloads import seed_sigmoid
 
     seed = seed_sigmoid()
@@ -231,9 +231,9 @@ def _swell(ctx: _Context) -> str:
           "show what is shared. The tree doubles with every step of the map; the DAG grows "
           "by a constant.")
 def _pictures(ctx: _Context) -> str:
-    from .diff import diff
-    from .measure import dag_size, tree_size
-    from .render import render
+    from .._diff import diff
+    from .._measure import dag_size, tree_size
+    from ..drawing._dot import render
     from .workloads import logistic_map
 
     n = 3
@@ -263,8 +263,8 @@ def _peer_timings(workload: Workload, quick: bool
     """Per-call gradient time of symdiff's generated code and of the installed peers."""
     import importlib.util
 
-    from .codegen import lambdify, value_and_grad
-    from .interop import to_sympy
+    from ..codegen._lambdify import lambdify, value_and_grad
+    from ..interop._sympy import to_sympy
 
     expr, wrt, at = workload.expr, workload.wrt, workload.at
     point = [at[v] for v in wrt]
@@ -287,7 +287,7 @@ def _peer_timings(workload: Workload, quick: bool
     symbols = [sympy.Symbol(v.name, real=True) for v in wrt]
     s = to_sympy(expr)
     sympy_grad = [sympy.diff(s, v) for v in symbols]
-    from .ops import FUNCTIONS
+    from .._ops import FUNCTIONS
 
     lambdified = sympy.lambdify(symbols, [s, *sympy_grad], cse=True,
                                 modules=[{"sigmoid": FUNCTIONS["sigmoid"].evaluate}, "math"])
@@ -322,9 +322,9 @@ _POINTS = {True: 10, False: 20}
           "y = b + Σ cᵢ·sigmoid(bᵢ + wᵢx), timed per call on this machine against the peers "
           "that are installed (medians; ratios relative to symdiff's plain-Python function).")
 def _codegen(ctx: _Context) -> str:
-    from .codegen import module_source
-    from .diff import grad
-    from .measure import dag_size
+    from .._diff import grad
+    from .._measure import dag_size
+    from ..codegen._lambdify import module_source
     from .workloads import network_loss
 
     workload = network_loss(hidden=3 if ctx.quick else 10, points=_POINTS[ctx.quick])
@@ -353,8 +353,8 @@ def _codegen(ctx: _Context) -> str:
           "loss with many inputs, forward mode needs one sweep per input while reverse mode "
           "(and symdiff's symbolic reverse mode, compiled) gets the whole gradient at once.")
 def _methods(ctx: _Context) -> str:
+    from ..numeric import error_study, format_seed_table
     from .compare import compare_report
-    from .numeric import error_study, format_seed_table
 
     study = error_study(per_decade=2 if ctx.quick else 4)
     study.plot(str(ctx.asset("numeric-error.svg")))

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from .errors import SymdiffError
+from ._errors import SymdiffError
 
-__all__ = ["Op", "OPS", "FUNCTIONS", "FLOAT", "register_op", "get_op", "PREC_ADD", "PREC_MUL",
-           "PREC_NEG", "PREC_POW", "PREC_ATOM"]
+__all__ = ["Op", "OPS", "FUNCTIONS", "FLOAT", "register_op", "get_op", "on_register",
+           "PREC_ADD", "PREC_MUL", "PREC_NEG", "PREC_POW", "PREC_ATOM"]
 
 # Printing precedences (Python's): higher binds tighter.
 PREC_ADD = 10
@@ -125,6 +125,16 @@ FUNCTIONS: dict[str, Op] = {}
 # Rules evaluated on floats (numeric forward/reverse AD) call F.<name>: this namespace maps each
 # op name to its float implementation.
 FLOAT = SimpleNamespace()
+# Consumers that keep a table of their own (function builders, the package namespace, …) hear
+# of every op, those registered before they subscribed and those registered after.
+_LISTENERS: list[Callable[[Op], None]] = []
+
+
+def on_register(listener: Callable[[Op], None]) -> None:
+    """Call ``listener(op)`` for every op in the table now and for every op registered later."""
+    _LISTENERS.append(listener)
+    for op in list(OPS.values()):
+        listener(op)
 
 
 def register_op(op: Op) -> Op:
@@ -141,6 +151,8 @@ def register_op(op: Op) -> Op:
         setattr(FLOAT, op.name, op.evaluate)
     if op.kind == "function":
         FUNCTIONS[op.name] = op
+    for listener in _LISTENERS:
+        listener(op)
     return op
 
 

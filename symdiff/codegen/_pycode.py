@@ -32,10 +32,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
-from .errors import ConversionError, SymdiffError
-from .expr import Constant, Expr, Symbol, as_expr
-from .ops import CONST, OPS, SYMBOL, Op
-from .traversal import toposort, use_counts
+from .._errors import ConversionError, SymdiffError
+from .._expr import Constant, Expr, Symbol, as_expr
+from .._ops import CONST, OPS, SYMBOL, Op
+from .._traversal import toposort, use_counts
 
 __all__ = ["FunctionSource", "module_text", "check_source", "reserved_names", "check_args",
            "check_function_name", "MODULE", "IMPORTS", "ALLOWED_MODULES", "SAFE_BUILTINS",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import SymdiffError
-from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, symbols
+from .._errors import SymdiffError
+from .._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, symbols
 
 __all__ = ["Workload", "logistic_map", "seed_sigmoid", "network_loss", "nested_sin",
            "product_of_variables", "network_data"]

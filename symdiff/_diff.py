@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .errors import DifferentiationError
-from .expr import SYMBOLIC, Constant, Expr, Symbol, add, as_expr, mul
-from .ops import CONST, SYMBOL
-from .traversal import toposort
+from ._errors import DifferentiationError
+from ._expr import SYMBOLIC, Constant, Expr, Symbol, add, as_expr, mul
+from ._ops import CONST, SYMBOL
+from ._traversal import toposort
 
 __all__ = ["diff", "grad", "jacobian", "hessian", "local_partial", "derivative_table"]
 

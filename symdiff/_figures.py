@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import SymdiffError
+from ._errors import SymdiffError
 
 __all__ = ["save_figure", "FIGURE_SUFFIXES"]
 
@@ -21,7 +21,7 @@ def save_figure(fig: Any, path: str | Path, **savefig: Any) -> Path:
     >>> save_figure(Figure(), "plot.txt")
     Traceback (most recent call last):
     ...
-    symdiff.errors.SymdiffError: write the figure as .svg, .png or .pdf, not 'plot.txt'
+    symdiff.SymdiffError: write the figure as .svg, .png or .pdf, not 'plot.txt'
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diff import derivative_table, diff, grad, local_partial
-from .errors import SymdiffError
-from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, mul
-from .figures import save_figure
-from .measure import dag_size, nested_sizes, sympy_tree_size, tree_size
-from .ops import CONST, SYMBOL
-from .printing import to_text
-from .traversal import toposort, tree_sizes
+from .._diff import derivative_table, diff, grad, local_partial
+from .._errors import SymdiffError
+from .._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, mul
+from .._figures import save_figure
+from .._measure import dag_size, nested_sizes, sympy_tree_size, tree_size
+from .._ops import CONST, SYMBOL
+from .._printing import to_text
+from .._traversal import toposort, tree_sizes
 from .workloads import logistic_map, nested_sin, network_loss, product_of_variables, seed_sigmoid
 
 __all__ = [
@@ -300,7 +300,7 @@ def logistic_sweep(n: int = 20, *, sympy: bool = True, budget: float = 10.0
 def _sympy_logistic(functions: Sequence[Expr], budget: float) -> dict[int, tuple[int, float]]:
     import sympy
 
-    from .interop import to_sympy
+    from ..interop._sympy import to_sympy
 
     x = sympy.Symbol("x", real=True)
     results: dict[int, tuple[int, float]] = {}
@@ -572,7 +572,7 @@ def higher_order(k: int = 10, *, cases: Iterable[tuple[str, Expr]] | None = None
 def _sympy_higher(f: Expr, k: int, budget: float) -> list[tuple[int, float]]:
     import sympy
 
-    from .interop import to_sympy
+    from ..interop._sympy import to_sympy
 
     x = sympy.Symbol("x", real=True)
     d = to_sympy(f)

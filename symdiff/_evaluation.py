@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import DomainError, EvaluationError, MissingValueError
-from .traversal import toposort
+from ._errors import DomainError, EvaluationError, MissingValueError
+from ._traversal import toposort
 
 __all__ = ["evaluate_many", "resolve_values", "apply_float"]
 

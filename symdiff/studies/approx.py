@@ -15,12 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ad import Tape
-from .diff import grad
-from .errors import SymdiffError
-from .expr import FUNCTION_BUILDERS, Constant, Expr, Symbol
-from .figures import save_figure
-from .ops import FLOAT
+from .._diff import grad
+from .._errors import SymdiffError
+from .._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol
+from .._figures import save_figure
+from .._ops import FLOAT
+from ..ad import Tape
 from .workloads import network_data
 
 __all__ = ["network", "mse_loss", "gradient_function", "fit", "Fit", "piecewise_linear_target",
@@ -73,7 +73,7 @@ def gradient_function(loss: Expr, params: Sequence[Symbol]
     """
     params = tuple(params)
     try:
-        from .codegen import value_and_grad  # one line decides the backend
+        from ..codegen._lambdify import value_and_grad  # one line decides the backend
 
         compiled = value_and_grad(loss, list(params))
 

@@ -48,3 +48,9 @@ class DifferentiationError(SymdiffError, TypeError):
 
 class ConversionError(SymdiffError, TypeError):
     """A value that cannot become a symdiff expression (or a SymPy object symdiff cannot map)."""
+
+
+# Users meet these as ``symdiff.<Name>`` (tracebacks and doctests print this path).
+for _error in (SymdiffError, ParseError, EvaluationError, DomainError, MissingValueError,
+               DifferentiationError, ConversionError):
+    _error.__module__ = "symdiff"

@@ -20,8 +20,8 @@ import string
 from collections.abc import Sequence
 from typing import Any
 
-from .ops import FUNCTIONS, PREC_ATOM, PREC_NEG, PREC_POW
-from .traversal import toposort, tree_sizes, use_counts
+from ._ops import FUNCTIONS, PREC_ATOM, PREC_NEG, PREC_POW
+from ._traversal import toposort, tree_sizes, use_counts
 
 __all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
            "render_with_names", "text_table", "INLINE_TREE_LIMIT"]

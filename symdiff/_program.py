@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
-from .expr import Expr, Symbol, as_roots, free_symbols
-from .printing import render_with_names
-from .traversal import toposort
+from ._expr import Expr, Symbol, as_roots, free_symbols
+from ._printing import render_with_names
+from ._traversal import toposort
 
 __all__ = ["Program", "Assignment", "cse", "temporary_prefix"]
 

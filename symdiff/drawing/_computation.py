@@ -18,28 +18,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .ad import forward_trace, reverse_trace
-from .errors import MissingValueError
-from .evaluation import resolve_values
-from .expr import Expr, Symbol, apply, as_expr
-from .measure import dag_size, tree_size
-from .printing import to_text
-from .program import cse, temporary_prefix
-from .render import (
-    _FORWARD,
-    _REVERSE,
-    _STYLE,
+from .._errors import MissingValueError
+from .._evaluation import resolve_values
+from .._expr import Expr, Symbol, apply, as_expr
+from .._measure import dag_size, tree_size
+from .._printing import to_text
+from .._program import cse, temporary_prefix
+from .._traversal import toposort
+from ..ad import forward_trace, reverse_trace
+from ._dot import (
     DEFAULT_MAX_TREE_SIZE,
+    FORWARD_COLOR,
+    NODE_STYLE,
+    REVERSE_COLOR,
     RenderError,
-    _digraph,
-    _format,
-    _label,
-    _symbol,
+    as_symbol,
+    new_digraph,
+    node_label,
+    output_format,
     render,
     render_derivative,
     write,
 )
-from .traversal import toposort
 
 if TYPE_CHECKING:
     import graphviz
@@ -156,7 +156,7 @@ def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     program = cse(f, three_address=True)
     # Inputs in order of first use (the seed's w, x, b), not alphabetically.
     symbols = tuple(n for n in toposort((f,)) if n.op.name == "symbol")
-    var = None if wrt is None else _symbol(wrt)
+    var = None if wrt is None else as_symbol(wrt)
     if mode == "forward" and var is None:
         if len(symbols) != 1:
             raise RenderError("forward mode needs wrt=<the input to differentiate by>")
@@ -214,7 +214,7 @@ def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: st
     """
     numbers = computation(f, at, wrt, mode)
     forward = mode == "forward"
-    colour = _FORWARD if forward else _REVERSE
+    colour = FORWARD_COLOR if forward else REVERSE_COLOR
     steps = (*numbers.inputs, *numbers.steps)
     show = {s.name: _display(s) for s in steps}
     shown = {s.node: show[s.name] for s in steps}
@@ -225,7 +225,7 @@ def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: st
         what = (f"forward mode: tangents ∂hᵢ/∂{numbers.wrt.name}"  # type: ignore[union-attr]
                 if forward else "reverse mode: adjoints ∂f/∂hᵢ")
         title = f"{what}  at {point}\n{result}\n "  # the blank line keeps the top node clear
-    graph = _digraph(rankdir, title)
+    graph = new_digraph(rankdir, title)
     graph.attr(ranksep="0.45", nodesep="0.5")
     for step in steps:
         name = show[step.name]
@@ -239,14 +239,14 @@ def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: st
             head = f"{name} = {_minus(text)}"
         lines = [d_line] if is_input else [(f"= {_minus(_number(step.value))}", "black"),
                                            d_line]
-        attrs = dict(_STYLE["symbol" if is_input else "op"])
+        attrs = dict(NODE_STYLE["symbol" if is_input else "op"])
         if step.name == numbers.output:
             attrs.update(penwidth="2.4")
             lines.append(("output f", "#636363"))
         if is_input and numbers.wrt is not None and step.node is numbers.wrt:
             attrs.update(penwidth="2.4", color=colour)
         attrs["class"] = "step input" if is_input else "step op"
-        graph.node(f"s_{step.name}", _label(head, *lines, bold=True), **attrs)
+        graph.node(f"s_{step.name}", node_label(head, *lines, bold=True), **attrs)
     for step in numbers.steps:
         for operand, local in zip(step.operands, step.local, strict=True):
             source = by_name[operand]
@@ -292,7 +292,7 @@ def render_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     0.25
     """
     if path is not None:
-        _format(path)
+        output_format(path)
     graph, numbers = to_dot_computation(f, at, wrt, mode, **options)
     if path is not None:
         write(graph, path)
@@ -315,7 +315,7 @@ def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None
     tree view of 43 nodes (12 distinct)
     """
     f = as_expr(f)
-    _format(path)
+    output_format(path)
     if isinstance(wrt, (list, tuple)) and len(wrt) <= 1:
         wrt = wrt[0] if wrt else None
     if view == "computation":
@@ -329,7 +329,7 @@ def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None
     if wrt is not None:
         render_derivative(f, wrt, path, view, max_tree_size=max_tree_size)
         what = "f with its gradient" if isinstance(wrt, (list, tuple)) else "f with ∂f/∂" + (
-            wrt if isinstance(wrt, str) else _symbol(wrt).name)
+            wrt if isinstance(wrt, str) else as_symbol(wrt).name)
         return f"{view} view of {what}: wrote {path}"
     render(f, path, view, max_tree_size=max_tree_size, legend=True)
     sizes = f"{tree_size(f)} nodes ({dag_size(f)} distinct)" if view == "tree" else (

@@ -41,10 +41,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .diff import grad
-from .errors import SymdiffError
-from .expr import Symbol, as_expr
-from .pycode import (
+from .._diff import grad
+from .._errors import SymdiffError
+from .._expr import Symbol, as_expr
+from ._pycode import (
     ALLOWED_MODULES,
     IMPORTS,
     SAFE_BUILTINS,

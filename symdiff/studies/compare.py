@@ -22,12 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import numeric
-from .ad import Tape
-from .diff import grad
-from .errors import SymdiffError
-from .evaluation import evaluate_many
-from .expr import Expr, as_expr, free_symbols
+from .. import numeric
+from .._diff import grad
+from .._errors import SymdiffError
+from .._evaluation import evaluate_many
+from .._expr import Expr, as_expr, free_symbols
+from ..ad import Tape
 from .workloads import Workload, network_loss
 
 __all__ = ["MethodResult", "Comparison", "compare_methods", "compare_report", "scaling_table",
@@ -135,7 +135,7 @@ def symbolic_gradient_function(expr: Expr, wrt: Sequence[Any]
         raise SymdiffError(f"the expression also depends on {', '.join(extra)}: substitute "
                            "values for them or add them to wrt")
     try:
-        from .codegen import value_and_grad  # the code generator (issue 4), when present
+        from ..codegen._lambdify import value_and_grad  # the code generator (issue 4), when present
 
         compiled = value_and_grad(expr, list(wrt))
 
