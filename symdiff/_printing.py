@@ -11,20 +11,26 @@ form, where every subexpression used more than once is named once::
 Both forms are read back by :func:`symdiff.parse` to the very same node. Printing never
 recurses: each node's text is a list of parts (strings and references to child nodes) that is
 expanded by one iterative pass, so output is linear in its size, even for deep chains.
+
+LaTeX is for readers, not for reading back: the printer owns a table of forms (:data:`LATEX`,
+with a default by name) and places brackets and ``\\cdot`` from what each operand's LaTeX
+starts and ends with, so numbers never run together and a superscripted base is bracketed.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ._ops import FUNCTIONS, PREC_ATOM, PREC_NEG, PREC_POW
+from ._ops import FUNCTIONS, PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG, PREC_POW
 from ._traversal import toposort, tree_sizes, use_counts
 
 __all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
-           "render_with_names", "text_table", "INLINE_TREE_LIMIT"]
+           "render_with_names", "text_table", "INLINE_TREE_LIMIT", "LATEX", "Latex",
+           "LatexForm", "Operand", "latex_rule"]
 
 #: Expressions whose tree form has more nodes than this print in the shared form.
 INLINE_TREE_LIMIT = 1000
@@ -105,52 +111,186 @@ def _latex_symbol(name: str) -> str:
     return f"{base}_{{{sub}}}" if sub else base
 
 
-def _latex_number(value: int | float) -> str:
+# --- LaTeX -----------------------------------------------------------------------------------
+# The LaTeX printer owns its table of forms (op name → how to write it), with a default by name
+# for ops it does not know. Each node's LaTeX is built from its operands' LaTeX *facts* (how
+# tightly it binds, how it begins and ends, whether it already carries a superscript), so the
+# rules that keep juxtaposition readable are applied at every node, not patched on afterwards.
+
+DIGIT, MINUS, NUMERIC_FRACTION = "digit", "minus", "numeric fraction"
+
+
+@dataclass(frozen=True, eq=False)
+class Latex:
+    """One node's LaTeX while printing: ``parts`` (strings, and operand nodes that the final
+    pass expands) and what its neighbours need to know to place it correctly.
+
+    precedence: how tightly the printed form binds (the ``PREC_*`` scale of the op table).
+    lead: ``"digit"`` (starts with a number), ``"minus"`` (starts with a minus sign that
+    negates the whole of it), ``"numeric fraction"`` (a ``\\frac`` whose numerator starts with a
+    number), or ``""``.
+    trail_digit: ends with a number (so a following numeric fraction would read as a mixed
+    number).
+    script: carries a superscript at its top level (``x^{2}``, ``e^{x}``), so as the base of a
+    power it needs brackets (``e^{x}^{2}`` is not LaTeX).
+    fraction: is a ``\\frac`` (an atom beside other factors, but bracketed as a base).
+    """
+
+    parts: tuple[Any, ...]
+    precedence: int = PREC_ATOM
+    lead: str = ""
+    trail_digit: bool = False
+    script: bool = False
+    fraction: bool = False
+
+
+class Operand:
+    """An operand as a LaTeX rule sees it: its facts (``.latex``) and the ways to write it."""
+
+    __slots__ = ("latex", "ref")
+
+    def __init__(self, ref: Any, latex: Latex) -> None:
+        self.ref, self.latex = ref, latex
+
+    def plain(self) -> list[Any]:
+        return [self.ref]
+
+    def bracketed(self) -> list[Any]:
+        return [r"\left(", self.ref, r"\right)"]
+
+    def unsigned(self) -> list[Any]:
+        """The operand without its leading minus sign (only when ``lead == "minus"``)."""
+        return [_Unsigned(self.ref)]
+
+
+class _Unsigned:
+    """Marks a reference to be expanded without its leading minus sign."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, ref: Any) -> None:
+        self.ref = ref
+
+
+def _number_latex(value: int | float) -> Latex:
+    """A number's LaTeX: ``2.5``, ``1 \\cdot 10^{-5}`` (never ``1e-05``); a negative number
+    leads with a minus sign that the neighbours may absorb (``x - 2``, not ``x + -2``)."""
     text = number_text(value)
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-    return text
+    sign = text.startswith("-")
+    digits = text[1:] if sign else text
+    if "e" in digits:
+        mantissa, exponent = digits.split("e")
+        body, scientific = rf"{mantissa} \cdot 10^{{{int(exponent)}}}", True
+    else:
+        body, scientific = digits, False
+    if sign:
+        return Latex(("-", body), PREC_NEG, MINUS, not scientific)
+    if scientific:
+        return Latex((body,), PREC_MUL, DIGIT, script=True)
+    return Latex((body,), PREC_ATOM, DIGIT, True)
 
 
-def _leaf_latex(node: Any) -> str:
-    if node.op.name == "symbol":
-        return _latex_symbol(node.name)
-    return _latex_number(node.value)
+LatexRule = Callable[..., Latex]
 
 
-def _parts_latex(node: Any, child: Any, names: dict[Any, str]) -> list[Any]:
-    op = node.op
-    args = node.args
-    pieces = []
-    for i, arg in enumerate(args):
-        ap = PREC_ATOM if arg in names else _precedence(arg)
-        delimited = op.latex_delimits[i] if i < len(op.latex_delimits) else True
-        if delimited:
-            wrap = False
-        elif op.kind == "prefix":
-            wrap = ap <= PREC_NEG and ap != PREC_ATOM
-        elif i == 0:
-            wrap = ap < op.precedence or (ap == op.precedence and op.precedence == PREC_POW)
-        else:
-            # Display only: a + (b + c) and a·(b·c) need no parentheses in LaTeX.
-            associative = op.name in ("add", "mul")
-            wrap = ap < op.precedence or ap == PREC_NEG or (
-                ap == op.precedence and op.precedence != PREC_POW and not associative)
-        pieces.append(child(arg, wrap))
-    template = op.latex
-    if op.name == "mul" and (args[1].op.name == "const" or (
-            args[1] not in names and args[1].op.name in ("mul", "div")
-            and args[1].args[0].op.name == "const")):
-        template = r"{0} \cdot {1}"  # juxtaposed numbers would read as one number
-    parts: list[Any] = []
-    # Split the template on its {i} fields; literal braces were doubled for str.format.
-    for literal, field_name, _spec, _conv in _FORMATTER.parse(template):
-        if literal:
-            parts.append(literal)
-        if field_name is not None:
-            parts.extend(pieces[int(field_name)])
-    return parts
+def _add_latex(a: Operand, b: Operand) -> Latex:
+    if b.latex.lead == MINUS:  # a + (-b) reads as a - b
+        return Latex((*a.plain(), " - ", *b.unsigned()), PREC_ADD, a.latex.lead)
+    return Latex((*a.plain(), " + ", *b.plain()), PREC_ADD, a.latex.lead, b.latex.trail_digit)
+
+
+def _sub_latex(a: Operand, b: Operand) -> Latex:
+    if b.latex.precedence <= PREC_ADD:
+        return Latex((*a.plain(), " - ", *b.bracketed()), PREC_ADD, a.latex.lead)
+    if b.latex.lead == MINUS:  # a - (-b) reads as a + b
+        return Latex((*a.plain(), " + ", *b.unsigned()), PREC_ADD, a.latex.lead)
+    return Latex((*a.plain(), " - ", *b.plain()), PREC_ADD, a.latex.lead, b.latex.trail_digit)
+
+
+def _mul_latex(a: Operand, b: Operand) -> Latex:
+    if a.ref is b.ref:  # x*x reads as x² (the text form keeps x*x, which parses back)
+        return _pow_latex(a, Operand("2", _number_latex(2)))
+    wrap_a = a.latex.precedence < PREC_MUL
+    wrap_b = b.latex.precedence < PREC_MUL or b.latex.lead == MINUS
+    left = a.bracketed() if wrap_a else a.plain()
+    right = b.bracketed() if wrap_b else b.plain()
+    # Juxtaposition would misread: "4 4 x" as 44x, "2 10^{-3}" as 210⁻³, "x 2" as x₂,
+    # "2 \frac{3}{4}" as the mixed number 2¾. A centred dot keeps the factors apart.
+    trail_digit = a.latex.trail_digit and not wrap_a
+    dot = not wrap_b and (b.latex.lead == DIGIT
+                          or (b.latex.lead == NUMERIC_FRACTION and trail_digit))
+    lead = "" if wrap_a else a.latex.lead
+    return Latex((*left, r" \cdot " if dot else " ", *right), PREC_MUL,
+                 NUMERIC_FRACTION if lead == NUMERIC_FRACTION else lead,
+                 not wrap_b and b.latex.trail_digit)
+
+
+def _div_latex(a: Operand, b: Operand) -> Latex:
+    lead = NUMERIC_FRACTION if a.latex.lead == DIGIT else ""
+    return Latex((r"\frac{", *a.plain(), "}{", *b.plain(), "}"), PREC_ATOM, lead,
+                 fraction=True)
+
+
+def _pow_latex(a: Operand, b: Operand) -> Latex:
+    base = a.latex
+    # Brackets unless the base is an atom that carries no superscript of its own; a fraction
+    # is an atom for juxtaposition but not as a base.
+    wrap = base.precedence < PREC_ATOM or base.script or base.fraction or base.lead == MINUS
+    left = a.bracketed() if wrap else a.plain()
+    return Latex((*left, "^{", *b.plain(), "}"), PREC_POW, "" if wrap else base.lead,
+                 script=True)
+
+
+def _neg_latex(a: Operand) -> Latex:
+    wrap = a.latex.precedence <= PREC_ADD or a.latex.lead == MINUS
+    inner = a.bracketed() if wrap else a.plain()
+    return Latex(("-", *inner), PREC_NEG, MINUS, not wrap and a.latex.trail_digit)
+
+
+@dataclass(frozen=True)
+class LatexForm:
+    """A LaTeX form given as a ``str.format`` template over the operands (each already
+    delimited by the template, e.g. ``\\sqrt{{{0}}}``); ``script`` says the form ends in a
+    superscript (``e^{{{0}}}``)."""
+
+    template: str
+    script: bool = False
+
+    def __call__(self, *operands: Operand) -> Latex:
+        parts: list[Any] = []
+        for literal, field_name, _spec, _conv in _FORMATTER.parse(self.template):
+            if literal:
+                parts.append(literal)
+            if field_name is not None:
+                parts.extend(operands[int(field_name)].plain())
+        return Latex(tuple(parts), PREC_ATOM, script=self.script)
+
+
+#: The LaTeX printer's table: op name → rule ``(*operands) -> Latex`` (a :class:`LatexForm`
+#: or a function over :class:`Operand` s). Ops not listed are written by :func:`latex_rule`'s
+#: default: their registered template, else ``\operatorname{name}\left(…\right)``.
+LATEX: dict[str, LatexRule] = {
+    "add": _add_latex, "sub": _sub_latex, "mul": _mul_latex, "div": _div_latex,
+    "pow": _pow_latex, "neg": _neg_latex,
+    "exp": LatexForm("e^{{{0}}}", script=True),
+    "log": LatexForm(r"\log{{\left({0}\right)}}"),
+    "sqrt": LatexForm(r"\sqrt{{{0}}}"),
+    "abs": LatexForm(r"\left|{0}\right|"),
+    "sigmoid": LatexForm(r"\sigma\left({0}\right)"),
+    "step": LatexForm(r"\theta\left({0}\right)"),
+}
+
+
+def latex_rule(op: Any) -> LatexRule:
+    """How the LaTeX printer writes ``op``: its entry in :data:`LATEX`, else the template the
+    op was registered with, else ``\\operatorname{name}\\left(a, b\\right)`` by name."""
+    rule = LATEX.get(op.name)
+    if rule is not None:
+        return rule
+    if op.latex:
+        return LatexForm(op.latex)
+    fields = ", ".join(f"{{{i}}}" for i in range(op.arity))
+    return LatexForm(rf"\operatorname{{{{{op.name}}}}}\left({fields}\right)")
 
 
 def shared_names(roots: tuple[Any, ...], latex: bool = False) -> dict[Any, str]:
@@ -168,17 +308,7 @@ def render_with_names(roots: tuple[Any, ...], names: dict[Any, str], latex: bool
     """Definitions ``(name, body)`` for the named nodes, in dependency order, and the bodies
     of the roots; a named node is referred to by its name everywhere but its definition."""
     order = toposort(roots)
-    parts_of = _parts_latex if latex else _parts_text
-    leaf_of = _leaf_latex if latex else _leaf_text
-    open_paren, close_paren = (r"\left(", r"\right)") if latex else ("(", ")")
-
-    def child(arg: Any, wrap: bool) -> list[Any]:
-        ref = names.get(arg, arg)
-        return [open_paren, ref, close_paren] if wrap else [ref]
-
-    parts: dict[Any, list[Any]] = {}
-    for node in order:
-        parts[node] = [leaf_of(node)] if node.op.kind == "leaf" else parts_of(node, child, names)
+    parts = _latex_parts(order, names) if latex else _text_parts(order, names)
 
     def emit(node: Any) -> str:
         out: list[str] = []
@@ -187,12 +317,46 @@ def render_with_names(roots: tuple[Any, ...], names: dict[Any, str], latex: bool
             item = stack.pop()
             if isinstance(item, str):
                 out.append(item)
+            elif isinstance(item, _Unsigned):  # the operand without its leading "-"
+                first, *rest = parts[item.ref]
+                stack.extend(reversed(rest))
+                if first != "-":
+                    stack.append(first if isinstance(first, str) else _Unsigned(first))
             else:
                 stack.extend(reversed(parts[item]))
         return "".join(out)
 
     definitions = [(names[node], emit(node)) for node in order if node in names]
     return definitions, [names[r] if r in names else emit(r) for r in roots]
+
+
+def _text_parts(order: list[Any], names: dict[Any, str]) -> dict[Any, list[Any]]:
+    def child(arg: Any, wrap: bool) -> list[Any]:
+        ref = names.get(arg, arg)
+        return ["(", ref, ")"] if wrap else [ref]
+
+    return {node: [_leaf_text(node)] if node.op.kind == "leaf"
+            else _parts_text(node, child, names) for node in order}
+
+
+_NAMED = Latex(())  # a name of the shared form is an atom
+
+
+def _latex_parts(order: list[Any], names: dict[Any, str]) -> dict[Any, Any]:
+    facts: dict[Any, Latex] = {}
+    rules: dict[Any, LatexRule] = {}
+    for node in order:
+        op = node.op
+        if op.kind == "leaf":
+            facts[node] = (Latex((_latex_symbol(node.name),)) if op.name == "symbol"
+                           else _number_latex(node.value))
+            continue
+        rule = rules.get(op)
+        if rule is None:
+            rule = rules[op] = latex_rule(op)
+        facts[node] = rule(*(Operand(names[a], _NAMED) if a in names else Operand(a, facts[a])
+                             for a in node.args))
+    return {node: fact.parts for node, fact in facts.items()}
 
 
 def _render(roots: tuple[Any, ...], latex: bool, max_tree: int

@@ -94,14 +94,19 @@ def _cmd_grad(args: argparse.Namespace) -> int:
     partials = grad(expr, wrt)
     at = _point(args.at)
     if at:
-        print(f"f = {expr.evaluate(at)!r} at {args.at}")
+        where = r" \text{ at } " if args.latex else " at "
+        print(f"f = {expr.evaluate(at)!r}{where}{args.at}")
     if args.cse:
         print(cse(partials))
     for var, partial in zip(wrt, partials, strict=True):
-        shown = to_latex(partial) if args.latex else str(partial)
-        line = f"d/d{var.name} = {shown}"
-        if at:
-            line += f"    = {partial.evaluate(at)!r} at {args.at}"
+        if args.latex:  # one formula per line, as LaTeX throughout
+            line = rf"\frac{{\partial f}}{{\partial {to_latex(var)}}} = {to_latex(partial)}"
+            if at:
+                line += rf" = {partial.evaluate(at)!r} \text{{ at }} {args.at}"
+        else:
+            line = f"d/d{var.name} = {partial}"
+            if at:
+                line += f"    = {partial.evaluate(at)!r} at {args.at}"
         print(line)
     print(f"# function {dag_size(expr)} nodes, gradient {dag_size(partials)} nodes "
           f"(ratio {dag_size(partials) / dag_size(expr):.2f})", file=sys.stderr)

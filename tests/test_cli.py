@@ -30,6 +30,20 @@ def test_diff_options(capsys):
     assert "distinct nodes" in err
 
 
+def test_latex_output_is_latex_throughout(capsys):
+    from tests.latex_check import latex_problem
+
+    out = run(capsys, "diff", "4*x*(1 - x)*4*(1 - 4*x*(1 - x))", "x", "--latex")[1].strip()
+    assert r"4 \cdot 4 x" in out and latex_problem(out) is None
+    _, out, _ = run(capsys, "grad", "1/(exp(-(w*x+b))+1)", "--wrt", "w,b", "--at",
+                    "x=1,w=0,b=0", "--latex")
+    lines = out.strip().splitlines()
+    assert lines[0] == r"f = 0.5 \text{ at } x=1,w=0,b=0"
+    assert lines[1].startswith(r"\frac{\partial f}{\partial w} = \frac{")
+    assert lines[2].startswith(r"\frac{\partial f}{\partial b} = ")
+    assert all(latex_problem(line) is None for line in lines)
+
+
 def test_grad_at_the_seed_point(capsys):
     code, out, err = run(capsys, "grad", "1/(exp(-(w*x+b))+1)", "--wrt", "w,b",
                          "--at", "x=1,w=0,b=0")
