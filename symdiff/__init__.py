@@ -23,7 +23,16 @@ from ._errors import (
     ParseError,
     SymdiffError,
 )
-from ._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, as_expr, free_symbols, symbols
+from ._expr import (
+    FUNCTION_BUILDERS,
+    Constant,
+    Expr,
+    Symbol,
+    as_expr,
+    free_symbols,
+    natural_key,
+    symbols,
+)
 from ._measure import (
     OpCounts,
     ProgramSize,
@@ -70,7 +79,8 @@ __all__ = [
     "DifferentiationError", "DomainError", "drawing", "EvaluationError", "Expr",
     "forward_difference", "forward_trace", "free_symbols", "from_sympy", "grad",
     "GraphvizNotFoundError", "hessian", "interop", "jacobian", "jvp", "lambdify", "latex",
-    "MissingValueError", "module_source", "numeric", "Op", "op_counts", "OpCounts", "OPS",
+    "MissingValueError", "module_source", "natural_key",
+    "numeric", "Op", "op_counts", "OpCounts", "OPS",
     "parse", "ParseError", "Program", "program_size", "ProgramSize", "register_op", "render",
     "render_command", "render_computation", "render_derivative", "RenderError", "reverse_trace",
     "richardson", "simplify", "studies", "swell", "Symbol", "symbols", "SymdiffError", "Tape",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -28,7 +27,7 @@ from ._traversal import flatten, toposort
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
     "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
-    "free_symbols", "substitute", "as_roots",
+    "free_symbols", "substitute", "as_roots", "natural_key",
 ]
 
 ExprLike = Union["Expr", int, float]
@@ -150,7 +149,8 @@ class Expr:
     # --- inspection ---------------------------------------------------------------------
     @property
     def free_symbols(self) -> tuple[Symbol, ...]:
-        """The symbols the expression depends on, sorted by name."""
+        """The symbols the expression depends on, in natural order of their names (``x2``
+        before ``x10``)."""
         return free_symbols(self)
 
     @property
@@ -560,11 +560,38 @@ def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
     return tuple(Symbol(p) for p in parts)
 
 
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_key(name: str) -> tuple[tuple[Any, ...], str]:
+    """The sort key that puts ``x2`` before ``x10``: runs of digits compare as numbers
+    (by value, then by their leading zeros), everything else as text; ties break by the name.
+    No int() conversion, so a name with thousands of digits sorts too.
+
+    >>> sorted(["x10", "x2", "y", "x1", "x02"], key=natural_key)
+    ['x1', 'x2', 'x02', 'x10', 'y']
+    """
+    parts: list[Any] = []
+    for i, part in enumerate(_DIGITS.split(name)):
+        if i % 2:
+            digits = part.lstrip("0")
+            parts.append((len(digits), digits, len(part)))
+        else:
+            parts.append(part)
+    return tuple(parts), name
+
+
 def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
-    """Symbols that one expression or a sequence of them depends on, sorted by name."""
+    """Symbols that one expression or a sequence of them depends on, in natural order of
+    their names (``x2`` before ``x10``: :func:`natural_key`).
+
+    >>> from symdiff import parse
+    >>> [s.name for s in free_symbols(parse("x1*x2 + x10*x3"))]
+    ['x1', 'x2', 'x3', 'x10']
+    """
     roots = as_roots(exprs)
-    found = [n for n in toposort(roots) if n.op is SYMBOL]
-    return tuple(sorted(found, key=operator.attrgetter("name")))  # type: ignore[arg-type]
+    found = [cast(Symbol, n) for n in toposort(roots) if n.op is SYMBOL]
+    return tuple(sorted(found, key=lambda s: natural_key(s.name)))
 
 
 def substitute(expr: Expr, mapping: Mapping[Any, ExprLike]) -> Expr:

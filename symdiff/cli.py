@@ -181,6 +181,11 @@ def _cmd_codegen(args: argparse.Namespace) -> int:
               f"{args.name}_grad (∂/∂{', ∂/∂'.join(s.name for s in wrt)})")
     else:
         print(module_source(functions, call_args, backend=args.backend), end="")
+        # The order is a choice the caller must know to call the functions: say it, on stderr
+        # so that the module text on stdout stays pipeable into a file.
+        chosen = "given by --args" if args.args else "the free symbols in natural order"
+        print(f"parameters: {args.name}({', '.join(s.name for s in call_args)}) ({chosen})",
+              file=sys.stderr)
     return 0
 
 
@@ -302,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("expr", help="the expression")
     p.add_argument("--wrt", help="gradient variables, comma-separated (default: all)")
     p.add_argument("--args", help="the functions' parameters in order (default: all free "
-                                  "symbols, sorted)")
+                                  "symbols in natural order, x2 before x10)")
     p.add_argument("--name", default="f", help="function name (default f; the gradient is "
                                                 "NAME_grad)")
     p.add_argument("--backend", choices=("math", "numpy"), default="math")
