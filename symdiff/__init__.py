@@ -21,6 +21,7 @@ from ._errors import (
     EvaluationError,
     MissingValueError,
     ParseError,
+    ShapeError,
     SymdiffError,
 )
 from ._expr import (
@@ -68,6 +69,32 @@ from .drawing import (
 from .interop import from_sympy, simplify, to_sympy
 from .numeric import backward_difference, central_difference, forward_difference, richardson
 from .studies import approx, compare, swell, workloads
+from .tensor import (
+    Tensor,
+    TensorConstant,
+    TensorExpr,
+    broadcast_to,
+    concatenate,
+    det,
+    diag,
+    dot,
+    einsum,
+    eye,
+    hvp,
+    inv,
+    logdet,
+    matmul,
+    mean,
+    norm,
+    ones,
+    outer,
+    reshape,
+    stack,
+    trace,
+    transpose,
+    zeros,
+)
+from .tensor import tsum as sum  # symdiff.sum, as numpy.sum
 
 __version__ = "0.1.0"
 
@@ -87,6 +114,12 @@ __all__ = [
     "to_dot", "to_dot_computation", "to_networkx", "to_sympy", "to_text", "tree_size",
     "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
 ]
+# Tensors and matrix calculus (issue 11).
+__all__ += ["broadcast_to", "concatenate", "det", "diag", "dot", "einsum", "eye", "hvp", "inv",
+            "logdet", "matmul", "mean", "norm", "ones", "outer", "reshape", "ShapeError",
+            "stack", "sum", "tensor", "Tensor", "TensorConstant", "TensorExpr", "trace",
+            "transpose", "zeros"]
+__all__.sort(key=str.casefold)
 
 # The elementary functions (exp, log, sin, …, sigmoid, relu) come from the op table; one
 # registered later (``register_op``) appears here too.

@@ -35,6 +35,17 @@ def local_partial(node: Expr, index: int) -> Expr:
     return as_expr(rule(SYMBOLIC, *node.args, node))
 
 
+def _tensor_rule(name: str, *operands: Any) -> Any:
+    """The tensor package's version of ``name`` when an operand is a tensor expression (this
+    layer cannot import :mod:`symdiff.tensor`; its node class carries the rules)."""
+    for operand in operands:
+        for item in operand if isinstance(operand, (list, tuple)) else (operand,):
+            rule = getattr(type(item), name, None)
+            if rule is not None:
+                return rule
+    return None
+
+
 def _check_symbol(var: Any) -> Symbol:
     if not isinstance(var, Symbol):
         raise DifferentiationError(
@@ -113,6 +124,9 @@ def diff(expr: Any, *spec: Any) -> Expr:
     >>> print(diff(parse("x*sin(x)"), Symbol("x")))
     sin(x) + x*cos(x)
     """
+    rule = _tensor_rule("_symdiff_diff_", expr, spec)
+    if rule is not None:
+        return rule(expr, *spec)  # type: ignore[no-any-return]
     result = as_expr(expr)
     for var in _variables(spec):
         result = _derivative(result, var)
@@ -130,6 +144,9 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> tuple[Expr, ...]:
     >>> dw.evaluate({x: 1, w: 0, b: 0}), db.evaluate({x: 1, w: 0, b: 0})
     (0.25, 0.25)
     """
+    rule = _tensor_rule("_symdiff_grad_", expr, variables)
+    if rule is not None:
+        return rule(expr, variables)  # type: ignore[no-any-return]
     expr = as_expr(expr)
     wrt = list(expr.free_symbols) if variables is None else [_check_symbol(v) for v in variables]
     order = toposort((expr,))
@@ -172,6 +189,9 @@ def jacobian(exprs: Iterable[Any], variables: Iterable[Any]) -> tuple[tuple[Expr
     >>> [[str(d) for d in row] for row in jacobian([parse("x*y"), parse("x + y")], [x, y])]
     [['y', 'x'], ['1', '1']]
     """
+    rule = _tensor_rule("_symdiff_jacobian_", exprs, variables)
+    if rule is not None:
+        return rule(exprs, variables)  # type: ignore[no-any-return]
     wrt = [_check_symbol(v) for v in variables]
     return tuple(grad(e, wrt) for e in exprs)
 
@@ -184,5 +204,8 @@ def hessian(expr: Any, variables: Iterable[Any]) -> tuple[tuple[Expr, ...], ...]
     >>> [[str(d) for d in row] for row in hessian(parse("x**2*y"), [x, y])]
     [['2*y', '2*x'], ['2*x', '0']]
     """
+    rule = _tensor_rule("_symdiff_hessian_", expr, variables)
+    if rule is not None:
+        return rule(expr, variables)  # type: ignore[no-any-return]
     wrt = [_check_symbol(v) for v in variables]
     return jacobian(grad(expr, wrt), wrt)

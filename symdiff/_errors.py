@@ -10,6 +10,7 @@ __all__ = [
     "MissingValueError",
     "DifferentiationError",
     "ConversionError",
+    "ShapeError",
 ]
 
 
@@ -50,7 +51,12 @@ class ConversionError(SymdiffError, TypeError):
     """A value that cannot become a symdiff expression (or a SymPy object symdiff cannot map)."""
 
 
+class ShapeError(SymdiffError, ValueError):
+    """Tensor operands whose shapes do not fit the operation (raised when the expression is
+    built, before any evaluation); the message names the operation and both shapes."""
+
+
 # Users meet these as ``symdiff.<Name>`` (tracebacks and doctests print this path).
 for _error in (SymdiffError, ParseError, EvaluationError, DomainError, MissingValueError,
-               DifferentiationError, ConversionError):
+               DifferentiationError, ConversionError, ShapeError):
     _error.__module__ = "symdiff"

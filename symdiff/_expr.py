@@ -27,7 +27,7 @@ from ._traversal import flatten, toposort
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
     "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
-    "free_symbols", "substitute", "as_roots", "natural_key",
+    "free_symbols", "substitute", "as_roots", "natural_key", "intern_node",
 ]
 
 ExprLike = Union["Expr", int, float]
@@ -61,6 +61,18 @@ def _intern(key: Any, node: Any) -> None:
     ref = _InternRef(node, _forget)
     ref.key = key
     _INTERN[key] = ref
+
+
+def intern_node(key: Any, build: Callable[[], Any]) -> Any:
+    """The live node interned under ``key``, else ``build()`` interned under it: the one intern
+    table that every kind of node shares (scalar expressions here, tensor expressions in
+    :mod:`symdiff.tensor`, whose keys start with their own op objects)."""
+    node = _interned(key)
+    if node is None:
+        node = build()
+        _intern(key, node)
+    return node
+
 # Exact integer powers are folded only while the result stays small.
 _MAX_FOLDED_BITS = 4096
 
@@ -514,6 +526,10 @@ SYMBOLIC = _SymbolicFunctions()
 
 def _function_builder(op: Op) -> Callable[[ExprLike], Expr]:
     def build(x: ExprLike) -> Expr:
+        if not isinstance(x, Expr):  # a tensor argument applies the function elementwise
+            elementwise = getattr(type(x), "_symdiff_elementwise_", None)
+            if elementwise is not None:
+                return elementwise(op, x)  # type: ignore[no-any-return]
         return apply(op, x)
 
     build.__name__ = build.__qualname__ = op.name

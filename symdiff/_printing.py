@@ -373,6 +373,9 @@ def to_text(node: Any, max_tree: int = INLINE_TREE_LIMIT) -> str:
     >>> to_text(parse("x*(y + 1)"))
     'x*(y + 1)'
     """
+    printer = getattr(type(node), "_symdiff_text_", None)
+    if printer is not None:  # a tensor expression prints itself (symdiff.tensor)
+        return printer(node, max_tree)  # type: ignore[no-any-return]
     definitions, (body,) = _render((node,), False, max_tree)
     return "\n".join([f"{name} = {text}" for name, text in definitions] + [body])
 
@@ -384,6 +387,9 @@ def to_latex(node: Any, max_tree: int = INLINE_TREE_LIMIT) -> str:
     >>> to_latex(parse("sigmoid(w*x)/2"))
     '\\frac{\\sigma\\left(w x\\right)}{2}'
     """
+    printer = getattr(type(node), "_symdiff_latex_", None)
+    if printer is not None:  # a tensor expression prints itself (symdiff.tensor)
+        return printer(node, max_tree)  # type: ignore[no-any-return]
     definitions, (body,) = _render((node,), True, max_tree)
     if not definitions:
         return body

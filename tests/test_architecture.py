@@ -18,7 +18,7 @@ LAYERS = {
     "_expr": 3,
     "_parse": 4, "_program": 4, "_compat": 4,
     "_sweeps": 5, "_diff": 5, "interop": 5,
-    "_measure": 6, "_figures": 6, "codegen": 6,
+    "_measure": 6, "_figures": 6, "codegen": 6, "tensor": 6,
     "ad": 7, "numeric": 7,
     "drawing": 8,
     "studies": 9,

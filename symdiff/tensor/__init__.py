@@ -1,0 +1,47 @@
+"""Tensor expressions and matrix calculus (see ``docs/tensors.md``)."""
+
+from __future__ import annotations
+
+from ._grad import diff, grad, hessian, hvp, jacobian
+from ._print import tensor_latex, tensor_text
+from ._texpr import (
+    Tensor,
+    TensorConstant,
+    TensorExpr,
+    broadcast_to,
+    concatenate,
+    det,
+    diag,
+    dot,
+    einsum,
+    eye,
+    full,
+    inv,
+    logdet,
+    matmul,
+    mean,
+    norm,
+    ones,
+    outer,
+    reshape,
+    shape_of,
+    stack,
+    trace,
+    transpose,
+    tsum,
+    zeros,
+)
+from ._tops import TENSOR_OPS, TensorOp
+
+__all__ = ["broadcast_to", "concatenate", "det", "diag", "diff", "dot", "einsum", "eye", "full",
+           "grad", "hessian", "hvp", "inv", "jacobian", "logdet", "matmul", "mean", "norm", "ones",
+           "outer", "reshape", "shape_of", "stack", "Tensor", "tensor_latex", "TENSOR_OPS",
+           "tensor_text", "TensorConstant", "TensorExpr", "TensorOp", "trace", "transpose", "tsum",
+           "zeros"]
+
+# The core's diff/grad/jacobian/hessian hand tensor arguments to these (it cannot import this
+# package, which sits above it).
+TensorExpr._symdiff_grad_ = staticmethod(grad)  # type: ignore[attr-defined]
+TensorExpr._symdiff_diff_ = staticmethod(diff)  # type: ignore[attr-defined]
+TensorExpr._symdiff_jacobian_ = staticmethod(jacobian)  # type: ignore[attr-defined]
+TensorExpr._symdiff_hessian_ = staticmethod(hessian)  # type: ignore[attr-defined]
