@@ -1,11 +1,12 @@
-"""Code generation: lower expressions and their derivatives to Python, NumPy or numba code.
+"""Code generation: lower expressions and their derivatives to Python, NumPy, numba or JAX code.
 
 The public entry points (``lambdify``, ``value_and_grad``, ``module_source``, ``write_module``)
-are re-exported at the top level of :mod:`symdiff`.
+are re-exported at the top level of :mod:`symdiff`. A target is a :class:`Backend` object
+(``BACKENDS`` holds the four built-in ones by name; ``symdiff.extend`` re-exports the type).
 """
 
+from ._backends import BACKENDS, JAX, MATH, NUMBA, NUMPY, Backend, get_backend
 from ._lambdify import (
-    BACKENDS,
     CompiledFunction,
     cache_dir,
     lambdify,
@@ -15,5 +16,6 @@ from ._lambdify import (
 )
 from ._pycode import MAX_INLINE_DEPTH, check_source
 
-__all__ = ["BACKENDS", "MAX_INLINE_DEPTH", "CompiledFunction", "cache_dir", "check_source",
-           "lambdify", "module_source", "value_and_grad", "write_module"]
+__all__ = ["BACKENDS", "JAX", "MATH", "MAX_INLINE_DEPTH", "NUMBA", "NUMPY", "Backend",
+           "CompiledFunction", "cache_dir", "check_source", "get_backend", "lambdify",
+           "module_source", "value_and_grad", "write_module"]

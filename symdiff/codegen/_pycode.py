@@ -36,18 +36,22 @@ from .._errors import ConversionError, SymdiffError
 from .._expr import Constant, Expr, Symbol, as_expr
 from .._ops import CONST, OPS, SYMBOL, Op
 from .._traversal import toposort, use_counts
+from ._backends import BACKENDS, Backend, dotted_name, get_backend
+from ._runtime import SAFE_BUILTINS
 
 __all__ = ["FunctionSource", "module_text", "check_source", "reserved_names", "check_args",
-           "check_function_name", "MODULE", "IMPORTS", "ALLOWED_MODULES", "SAFE_BUILTINS",
-           "MAX_INLINE_DEPTH", "REUSE_NAMES_ABOVE", "NUMBA_OPTIONS"]
+           "check_function_name", "allowed_modules", "SAFE_BUILTINS", "MAX_INLINE_DEPTH",
+           "REUSE_NAMES_ABOVE"]
 
-#: The module each backend's templates call through ``{m}``, and what its code may import.
-MODULE = {"math": "math", "numpy": "numpy", "numba": "math"}
-IMPORTS = {"math": ("math",), "numpy": ("numpy",), "numba": ("math", "numba")}
-ALLOWED_MODULES = frozenset({"math", "numpy", "numba"})
-#: The only builtins generated code may name: pure functions of numbers.
-SAFE_BUILTINS = frozenset({"abs", "min", "max", "float", "int", "round", "pow", "bool"})
-NUMBA_OPTIONS = 'cache=True, error_model="numpy"'
+
+def allowed_modules() -> frozenset[str]:
+    """Every module some backend's code may import (dotted, e.g. ``jax.numpy``)."""
+    return frozenset(m for b in BACKENDS.values() for m in b.imports)
+
+
+def _module_roots() -> frozenset[str]:
+    return frozenset(m.split(".")[0] for m in allowed_modules())
+
 # Names the generator itself uses; user symbols never take them.
 _INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit"})
 # Module attributes the generator itself uses, besides the op table's.
@@ -60,48 +64,61 @@ _MAX_NESTING = 32
 # --- names ---------------------------------------------------------------------------------
 
 
-def _module_attributes(tree: ast.AST) -> set[str]:
+def _module_attributes(tree: ast.AST, modules: frozenset[str]) -> set[str]:
     return {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
-            and isinstance(n.value, ast.Name) and n.value.id in ALLOWED_MODULES}
+            and dotted_name(n.value) in modules}
 
 
 @functools.lru_cache(maxsize=8)
-def _table_facts(table: tuple[Op, ...]) -> tuple[frozenset[str], frozenset[str]]:
-    """The global names that the op table's code uses (imported functions, helpers,
-    builtins), and the module attributes it uses."""
+def _table_facts(table: tuple[Op, ...], backends: tuple[Backend, ...], state: Any
+                 ) -> tuple[frozenset[str], frozenset[str]]:
+    """The global names that the backends' code for the op table uses (imported functions,
+    helpers, builtins), and the module attributes it uses. ``state`` (the backends' own
+    tables) only keys the cache."""
     names: set[str] = set()
     attributes: set[str] = set()
-    for op in table:
-        marks = [f"_{i}" for i in range(op.arity)]
-        for template in (op.python, op.numpy):
-            for module in ("math", "numpy"):
-                try:
-                    tree = ast.parse(template.format(*marks, m=module), mode="eval")
-                    short = ast.parse(template.replace("{m}.", "").format(*marks, m=module),
-                                      mode="eval")
-                except (SyntaxError, IndexError, KeyError, ValueError):
-                    continue  # reported when the template is used
-                attributes |= _module_attributes(tree)
-                names.update(n.id for n in ast.walk(short) if isinstance(n, ast.Name))
-        for helper in (op.helper, op.numpy_helper):
+    modules = allowed_modules() | frozenset(m for b in backends for m in b.imports)
+    for backend in backends:
+        for op in table:
+            marks = [f"_{i}" for i in range(op.arity)]
+            template = backend.template(op)
             try:
-                module_tree = ast.parse(helper)
+                tree = ast.parse(template.format(*marks, m=backend.module), mode="eval")
+                short = ast.parse(template.replace("{m}.", "").format(*marks, m=backend.module),
+                                  mode="eval")
+            except (SyntaxError, IndexError, KeyError, ValueError):
+                pass  # reported when the template is used
+            else:
+                attributes |= _module_attributes(tree, modules)
+                names.update(n.id for n in ast.walk(short) if isinstance(n, ast.Name))
+            try:
+                module_tree = ast.parse(backend.helper(op).replace("{m}", backend.module))
             except SyntaxError:
                 continue
             names.update(n.name for n in module_tree.body if isinstance(n, ast.FunctionDef))
-            attributes |= _module_attributes(module_tree)
+            attributes |= _module_attributes(module_tree, modules)
     return frozenset(names), frozenset(attributes)
 
 
-def reserved_names() -> frozenset[str]:
+def _facts(extra: Backend | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    backends = tuple(BACKENDS.values())
+    if extra is not None and extra not in backends:
+        backends += (extra,)
+    state = tuple((tuple(sorted(b.code.items())), tuple(sorted(b.helpers.items())))
+                  for b in backends)
+    return _table_facts(tuple(OPS.values()), backends, state)
+
+
+def reserved_names(backend: Backend | None = None) -> frozenset[str]:
     """Names a symbol may not keep in generated code: keywords, builtins, modules, the names
-    the op table's code uses and the generator's own."""
+    the backends' code for the op table uses and the generator's own."""
+    roots = _module_roots() | ({m.split(".")[0] for m in backend.imports} if backend else set())
     return (frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
-            | ALLOWED_MODULES | _INTERNAL | _table_facts(tuple(OPS.values()))[0])
+            | roots | _INTERNAL | _facts(backend)[0])
 
 
-def _allowed_attributes() -> frozenset[str]:
-    return _OWN_ATTRIBUTES | _table_facts(tuple(OPS.values()))[1]
+def _allowed_attributes(backend: Backend | None = None) -> frozenset[str]:
+    return _OWN_ATTRIBUTES | _facts(backend)[1]
 
 
 def _identifiers(args: tuple[Symbol, ...], reserved: frozenset[str]) -> list[str]:
@@ -225,12 +242,12 @@ class _Template:
     """An op's code template, analysed once: the precedence of what it produces and, per
     operand, the precedence the operand needs and whether it appears exactly once."""
 
-    def __init__(self, op: Op, backend: str) -> None:
+    def __init__(self, op: Op, backend: Backend) -> None:
         self.op = op
-        text = op.numpy if backend == "numpy" else op.python
-        self.module = MODULE[backend]
+        text = backend.template(op)
+        self.module = backend.module
         if not text:
-            raise SymdiffError(f"op {op.name!r} has no {backend} code template")
+            raise SymdiffError(f"op {op.name!r} has no {backend.name} code template")
         # The module's functions are imported by name (from math import exp): shorter code,
         # and a global lookup instead of a global and an attribute lookup per call.
         self.text = text.replace("{m}.", "")
@@ -239,10 +256,9 @@ class _Template:
             tree = ast.parse(self.text.format(*marks, m=self.module), mode="eval").body
             full = ast.parse(text.format(*marks, m=self.module), mode="eval")
         except (IndexError, KeyError, ValueError, SyntaxError):
-            raise SymdiffError(f"op {op.name!r} has a bad {backend} template: "
+            raise SymdiffError(f"op {op.name!r} has a bad {backend.name} template: "
                                f"{text!r}") from None
-        self.imports = sorted({n.attr for n in ast.walk(full) if isinstance(n, ast.Attribute)
-                               and isinstance(n.value, ast.Name) and n.value.id == self.module})
+        self.imports = sorted(_module_attributes(full, frozenset({self.module})))
         self.precedence = _precedence(tree)
         needs = [_TUPLE] * op.arity
         counts = [0] * op.arity
@@ -314,7 +330,7 @@ def _reuse_names(lines: list[str], outputs: list[str]) -> tuple[list[str], list[
 class FunctionSource:
     """One generated function: its statements, return expression and the ops it uses."""
 
-    def __init__(self, name: str, args: tuple[Symbol, ...], exprs: Any, backend: str,
+    def __init__(self, name: str, args: tuple[Symbol, ...], exprs: Any, backend: Backend,
                  reserved: frozenset[str]) -> None:
         self.name = name
         self.args = args
@@ -335,8 +351,10 @@ class FunctionSource:
     def _statements(self, roots: list[Expr], order: list[Expr]) -> list[str]:
         """One statement per operation of the three-address program, except that an
         operation used once is written into its user's expression (to a bounded depth)."""
-        numpy = self.backend == "numpy"
-        lines = [f"{p} = numpy.asarray({p}, numpy.float64)" for p in self.params] if numpy else []
+        backend = self.backend
+        arrays = backend.arrays
+        lines = [backend.prologue.format(p=p, m=backend.module) for p in self.params
+                 ] if backend.prologue else []
         # node -> (code, precedence, inline depth); names and literals have depth 0.
         code: dict[Expr, tuple[str, int, int]] = {
             s: (p, _ATOM, 0) for s, p in zip(self.args, self.params, strict=True)}
@@ -369,11 +387,11 @@ class FunctionSource:
             parts, depth = [], 0
             # NumPy semantics (inf, nan, warnings) also for an operation on constants alone,
             # which Python would otherwise compute (and raise on) with its own floats.
-            numpy_constants = numpy and all(a.op is CONST for a in node.args)
+            wrap = backend.constant and all(a.op is CONST for a in node.args)
             for i, arg in enumerate(node.args):
                 text, precedence, d = operand(arg)
-                if numpy_constants:
-                    text, precedence = f"numpy.float64({text})", _ATOM
+                if wrap:
+                    text, precedence = backend.constant.format(text, m=backend.module), _ATOM
                 if d and (not template.once[i] or d >= MAX_INLINE_DEPTH):
                     text, precedence, d = name(arg, text)
                 if precedence < template.needs[i]:
@@ -388,7 +406,7 @@ class FunctionSource:
                 name(node, text)
             self.ops[node.op] = None
         outputs = [operand(root)[:2] for root in roots]
-        if numpy:
+        if arrays:
             lines.extend(self._broadcast(roots, order, outputs))
         self.outputs = [f"({text})" if precedence < _TEST else text
                         for text, precedence in outputs]
@@ -410,11 +428,13 @@ class FunctionSource:
         partial = [i for i, r in enumerate(roots) if mask[r] != full]
         if not partial:
             return []
-        shapes = ", ".join(f"numpy.shape({p})" for p in self.params)
+        module = self.backend.module
+        shapes = ", ".join(f"{module}.shape({p})" for p in self.params)
         for i in partial:
             text, precedence = outputs[i]
             outputs[i] = (f"({text})" if precedence < _ARITH else text) + " + _zeros", _ARITH
-        return [f"_shape = numpy.broadcast_shapes({shapes})", "_zeros = numpy.zeros(_shape)"]
+        return [f"_shape = {module}.broadcast_shapes({shapes})",
+                f"_zeros = {module}.zeros(_shape)"]
 
     def lines(self, bound: bool, decorator: str = "") -> list[str]:
         params = ["self", *self.params] if bound else self.params
@@ -439,33 +459,27 @@ class FunctionSource:
         return f"{kind(self.structure)}({', '.join(['float64'] * len(self.params))})"
 
 
-def module_text(functions: list[FunctionSource], backend: str, bound: bool, docstring: str = ""
-                 ) -> str:
+def module_text(functions: list[FunctionSource], backend: Backend, bound: bool,
+                docstring: str = "") -> str:
     """Imports, the helpers the functions need (once), then the functions."""
-    module = MODULE[backend]
-    numba = backend == "numba"
+    module = backend.module
     helpers: list[str] = []
     for function in functions:
         for op in function.ops:
-            helper = op.numpy_helper if backend == "numpy" else op.helper
+            helper = backend.helper(op)
             if helper and helper.rstrip() not in helpers:
                 helpers.append(helper.rstrip())
     names = sorted({name for function in functions for name in function.imports})
-    imports = [f"import {module}"] if helpers or backend == "numpy" else []
-    imports += ["import numba"] if numba else []
+    imports = [f"import {module}"] if helpers or backend.prologue else []
+    imports += [f"import {m}" for m in backend.always_import]
     imports += [f"from {module} import {', '.join(names)}"] if names else []
     parts = ["\n".join(imports)] if imports else []
     if docstring:
         parts[:1] = [f'"""{docstring}"""' + "".join("\n\n" + p for p in parts[:1])]
     for helper in helpers:
-        helper = helper.replace("{m}", module)
-        if numba:
-            helper = re.sub(r"^def ", f"@numba.njit({NUMBA_OPTIONS})\ndef ", helper,
-                            flags=re.MULTILINE)
-        parts.append(helper)
+        parts.append(backend.decorate_helper(helper.replace("{m}", module)))
     for function in functions:
-        decorator = (f'@numba.njit("{function.numba_signature()}", {NUMBA_OPTIONS})'
-                     if numba else "")
+        decorator = backend.decorator(function.numba_signature())
         parts.append("\n".join(function.lines(bound, decorator)))
     return "\n\n\n".join(parts) + "\n"
 
@@ -514,8 +528,10 @@ def _check_expression(tree: ast.AST, names: set[str], modules: set[str],
             if node.id.startswith("__") or node.id not in names:
                 raise _reject(node, f"unknown name {node.id!r}")
         elif isinstance(node, ast.Attribute):
-            if not (isinstance(node.value, ast.Name) and node.value.id in modules
-                    and node.attr in attributes):
+            # math.exp, jax.numpy.exp (and the inner jax.numpy, a module of its own)
+            if not (dotted_name(node.value) in modules and (
+                    node.attr in attributes or f"{dotted_name(node.value)}.{node.attr}"
+                    in modules)):
                 raise _reject(node, f"attribute {node.attr!r} (only the functions the op "
                                     f"table uses, of math, numpy or numba)")
         elif isinstance(node, ast.Call):
@@ -546,20 +562,23 @@ def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
             raise _reject(statement, f"{type(statement).__name__} statement")
 
 
-def check_source(tree: ast.Module, backend: str, extra: frozenset[str] = frozenset()) -> None:
+def check_source(tree: ast.Module, backend: Backend | str,
+                 extra: frozenset[str] = frozenset()) -> None:
     """Raise unless ``tree`` is made only of what the generator emits (see module doc)."""
+    backend = get_backend(backend)
     modules: set[str] = set()
-    attributes = _allowed_attributes()
+    attributes = _allowed_attributes(backend)
     functions = {s.name for s in tree.body if isinstance(s, ast.FunctionDef)}
     globals_ = set(SAFE_BUILTINS) | functions | extra
     for index, statement in enumerate(tree.body):
         if isinstance(statement, ast.Import):
             for alias in statement.names:
-                if alias.name not in IMPORTS[backend] or alias.asname is not None:
+                if alias.name not in backend.imports or alias.asname is not None:
                     raise _reject(statement, f"import of {alias.name!r}")
                 modules.add(alias.name)
+                modules.add(alias.name.split(".")[0])  # import jax.numpy binds jax
         elif isinstance(statement, ast.ImportFrom):
-            if statement.module not in IMPORTS[backend] or statement.level:
+            if statement.module not in backend.imports or statement.level:
                 raise _reject(statement, f"import from {statement.module!r}")
             for alias in statement.names:
                 if alias.name not in attributes or alias.asname is not None:
@@ -572,7 +591,7 @@ def check_source(tree: ast.Module, backend: str, extra: frozenset[str] = frozens
                     or any(a.annotation for a in args.args)):
                 raise _reject(statement, "only plain positional parameters")
             for decorator in statement.decorator_list:
-                if backend != "numba" or not (
+                if not backend.decorates or not (
                         isinstance(decorator, ast.Call)
                         and isinstance(decorator.func, ast.Attribute)
                         and decorator.func.attr == "njit"):

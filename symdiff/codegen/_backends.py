@@ -1,0 +1,251 @@
+"""Backends as objects: each owns its per-op code table, its imports and its prologue.
+
+A :class:`Backend` says everything the code generator needs to know about one target: the
+module its templates call through ``{m}``, the modules generated code may import, how a
+parameter is converted on entry (the prologue), whether it computes on arrays (so outputs that
+do not depend on every argument are broadcast), and its own per-op templates and helper
+functions. An op without an entry of its own takes the form the op declares for this family
+(``op.python`` or ``op.numpy``), and a function without either takes the default by name,
+``{m}.<name>(x)`` — so a function registered at run time compiles on every backend at once
+(``numpy.erf`` does not exist, and the error then says so when the code runs).
+
+``math``, ``numpy``, ``numba`` and ``jax`` below are four instances; :func:`get_backend` finds
+one by name. This module writes no code: :mod:`._pycode` asks a backend for templates and
+:mod:`._lambdify` asks it to compile what was written (:meth:`Backend.compile`).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import keyword
+import linecache
+import sys
+import types
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._errors import SymdiffError
+from .._ops import Op
+from ._runtime import execute, file_lock, namespace, unique_name, write_cached
+
+__all__ = ["Backend", "BACKENDS", "MATH", "NUMPY", "NUMBA", "JAX", "get_backend",
+           "NUMBA_OPTIONS", "dotted_name"]
+
+NUMBA_OPTIONS = 'cache=True, error_model="numpy"'
+#: How a backend has its source checked: ``check(tree, backend, extra_names)``.
+Checker = Callable[[ast.Module, "Backend", frozenset[str]], None]
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """``"jax.numpy"`` for the expression ``jax.numpy``, ``"math"`` for ``math``, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+@dataclass(eq=False)
+class Backend:
+    """One target of the code generator.
+
+    name: what ``lambdify(..., backend=name)`` calls it.
+    module: the module the templates call through ``{m}`` (``"math"``, ``"jax.numpy"``).
+    imports: every module generated code for this backend may import.
+    family: which template the op table's entries offer it, ``"python"`` or ``"numpy"``.
+    arrays: True for array backends: parameters pass through ``prologue``, operations on
+    constants alone through ``constant``, and outputs broadcast to the inputs' shape.
+    prologue: per parameter ``{p}``, the statement that converts it on entry.
+    constant: the wrapper of an operand of an operation on constants alone (``{0}``), so that
+    the backend's semantics (nan, inf, warnings) also hold there.
+    requires: the package the backend needs, imported when it is first used.
+    always_import: modules every generated module imports (numba, for its decorators).
+    code / helpers: the backend's own per-op templates and helper sources, by op name.
+    """
+
+    name: str
+    module: str
+    imports: tuple[str, ...]
+    family: str = "python"
+    arrays: bool = False
+    prologue: str = ""
+    constant: str = ""
+    requires: str = ""
+    always_import: tuple[str, ...] = ()
+    code: dict[str, str] = field(default_factory=dict)
+    helpers: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<symdiff backend {self.name}>"
+
+    # --- the per-op table ------------------------------------------------------------------
+
+    def register(self, name: str, code: str, helper: str = "") -> None:
+        """Give the op ``name`` a template of this backend's own (and a helper it calls)."""
+        self.code[name] = code
+        if helper:
+            self.helpers[name] = helper
+        else:
+            self.helpers.pop(name, None)
+
+    def template(self, op: Op) -> str:
+        """The op's code template: this backend's own, else the op's for this family, else
+        ``{m}.<name>(...)`` for a function."""
+        own = self.code.get(op.name)
+        if own is not None:
+            return own
+        declared = getattr(op, self.family, "")
+        if declared:
+            return declared
+        if op.kind == "function":
+            return f"{{m}}.{op.name}({', '.join(f'{{{i}}}' for i in range(op.arity))})"
+        return ""
+
+    def helper(self, op: Op) -> str:
+        """The source of the helper function the op's template calls ("" if none)."""
+        if op.name in self.code:
+            return self.helpers.get(op.name, "")
+        return getattr(op, "helper" if self.family == "python" else "numpy_helper", "")
+
+    # --- compiling -------------------------------------------------------------------------
+
+    @property
+    def binds_self(self) -> bool:
+        """Whether the generated function takes the unused ``self`` of a bound method
+        itself (numba's cannot: a plain Python trampoline takes it instead)."""
+        return True
+
+    def compile(self, source: str, name: str, params: tuple[str, ...],
+                check: Checker) -> Any:
+        """The function ``name`` of ``source``, checked by ``check`` and run in a restricted
+        namespace; its lines are registered in :mod:`linecache` while it lives."""
+        self.load()
+        filename = unique_name(self.name)
+        space = namespace("symdiff_generated", frozenset(self.imports))
+        function = execute(source, filename, lambda tree: check(tree, self, frozenset()),
+                           space)[name]
+        weakref.finalize(function, linecache.cache.pop, filename, None)
+        return function
+
+    def load(self) -> Any:
+        """Import the package the backend needs (a :class:`SymdiffError` if it is missing)."""
+        if not self.requires:
+            return None
+        try:
+            return importlib.import_module(self.requires)
+        except ImportError:
+            raise SymdiffError(f"backend={self.name!r} needs {self.requires}: "
+                               f"pip install 'symdiff[fast]'") from None
+
+    def decorate_helper(self, source: str) -> str:
+        """A helper's source as this backend compiles it (numba adds ``@numba.njit``)."""
+        return source
+
+    def decorator(self, signature: str) -> str:
+        """The decorator line of a generated function ("" for none)."""
+        return ""
+
+    @property
+    def decorates(self) -> bool:
+        return False
+
+
+class _Numba(Backend):
+    """numba: the math backend's code, compiled by ``numba.njit`` from a file on disk."""
+
+    @property
+    def binds_self(self) -> bool:
+        return False
+
+    def compile(self, source: str, name: str, params: tuple[str, ...],
+                check: Checker) -> Any:
+        self.load()
+        path = write_cached(source)
+        # numba reloads cached code by importing the function's module by name: register it
+        # (under the file's lock, so a second thread never runs a half-registered module).
+        with file_lock(path):
+            module = sys.modules.get(path.stem)
+            if module is None or getattr(module, "__file__", None) != str(path):
+                module = types.ModuleType(path.stem)
+                module.__dict__.update(namespace(path.stem, frozenset(self.imports),
+                                                 __file__=str(path)))
+                sys.modules[path.stem] = module
+                try:
+                    execute(source, str(path), lambda tree: check(tree, self, frozenset()),
+                            module.__dict__, register=False)
+                except SymdiffError:
+                    del sys.modules[path.stem]
+                    raise
+                except Exception as exc:  # numba's typing and lowering errors
+                    del sys.modules[path.stem]
+                    raise SymdiffError(f"numba could not compile the generated code: "
+                                       f"{exc}") from exc
+        dispatcher = module.__dict__[name]
+        try:  # the compiled entry point skips numba's type dispatch (explicit signature)
+            entry = dispatcher.overloads[dispatcher.signatures[0]].entry_point
+        except (AttributeError, IndexError, KeyError):
+            entry = dispatcher
+        for p in params:
+            if not p.isidentifier() or keyword.iskeyword(p):
+                raise SymdiffError(f"bad parameter name {p!r}")
+        call = ", ".join(params)
+        trampoline = f"def {name}({', '.join(['self', *params])}):\n    return _jit({call})\n"
+        filename = unique_name(self.name)
+        space = namespace(path.stem, frozenset(), _jit=entry)
+        function = execute(trampoline, filename,
+                           lambda tree: check(tree, MATH, frozenset({"_jit"})), space)[name]
+        weakref.finalize(function, linecache.cache.pop, filename, None)
+        function.dispatcher = dispatcher
+        return function
+
+    def decorate_helper(self, source: str) -> str:
+        return "\n".join(f"@numba.njit({NUMBA_OPTIONS})\n{line}" if line.startswith("def ")
+                         else line for line in source.split("\n"))
+
+    def decorator(self, signature: str) -> str:
+        return f'@numba.njit("{signature}", {NUMBA_OPTIONS})'
+
+    @property
+    def decorates(self) -> bool:
+        return True
+
+
+_JAX_SIGMOID = '''def _sigmoid(x):
+    z = {m}.exp(-{m}.abs(x))
+    return {m}.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))'''
+
+#: Python floats: the evaluator's numbers bit for bit, Python's exceptions outside the domain.
+MATH = Backend("math", "math", ("math", "numpy"))
+#: NumPy arrays with broadcasting; nan/inf and NumPy's warnings outside the domain.
+NUMPY = Backend("numpy", "numpy", ("numpy",), family="numpy", arrays=True,
+                prologue="{p} = {m}.asarray({p}, {m}.float64)", constant="{m}.float64({0})")
+#: The math backend's code compiled by ``numba.njit(cache=True)``; IEEE nan/inf.
+NUMBA = _Numba("numba", "math", ("math", "numba", "numpy"), requires="numba",
+               always_import=("numba",))
+#: ``jax.numpy``: the function can be ``jax.jit``-ed, ``jax.grad``-ed and ``jax.vmap``-ed
+#: (float32 unless jax's x64 mode is on, as everywhere in JAX).
+JAX = Backend("jax", "jax.numpy", ("jax", "jax.numpy"), family="numpy", arrays=True,
+              prologue="{p} = {m}.asarray({p})", constant="{m}.asarray({0})", requires="jax",
+              code={"sigmoid": "_sigmoid({0})"}, helpers={"sigmoid": _JAX_SIGMOID})
+
+#: The backends by name.
+BACKENDS: dict[str, Backend] = {b.name: b for b in (MATH, NUMPY, NUMBA, JAX)}
+
+
+def get_backend(backend: Any) -> Backend:
+    """A backend given by name or as a :class:`Backend`."""
+    if isinstance(backend, Backend):
+        return backend
+    found = BACKENDS.get(backend) if isinstance(backend, str) else None
+    if found is None:
+        raise SymdiffError(f"unknown backend {backend!r}; choose one of "
+                           f"{', '.join(BACKENDS)} or pass a symdiff.codegen.Backend")
+    return found
+
+
