@@ -30,6 +30,7 @@ from ._expr import (
     Expr,
     Symbol,
     as_expr,
+    cse,
     free_symbols,
     natural_key,
     symbols,
@@ -49,7 +50,7 @@ from ._ops import OPS, Op, register_op
 from ._parse import parse
 from ._printing import to_latex as latex
 from ._printing import to_text
-from ._program import Assignment, Program, cse
+from ._program import Assignment, Equation, Program
 from .ad import Tape, forward_trace, jvp, reverse_trace, vjp
 from .codegen import lambdify, module_source, value_and_grad, write_module
 from .drawing import (
@@ -103,7 +104,7 @@ __all__ = [
     "ad", "approx", "as_expr", "Assignment", "backward_difference", "central_difference",
     "codegen", "compare", "compare_with_sympy", "Computation", "computation", "Constant",
     "ConversionError", "cse", "dag_size", "depth", "derivative_dot", "diff",
-    "DifferentiationError", "DomainError", "drawing", "EvaluationError", "Expr",
+    "DifferentiationError", "DomainError", "drawing", "Equation", "EvaluationError", "Expr",
     "forward_difference", "forward_trace", "free_symbols", "from_sympy", "grad",
     "GraphvizNotFoundError", "hessian", "interop", "jacobian", "jvp", "lambdify", "latex",
     "MissingValueError", "module_source", "natural_key",

@@ -1,6 +1,8 @@
 """Symbolic differentiation on the DAG: forward (``diff``) and reverse (``grad``) sweeps.
 
-Both apply the chain rule once, generically, over the op table's local partials:
+Both are calls to the one forward and the one reverse sweep (``symdiff._sweeps``) over the
+program IR, with expressions as the algebra; they apply the chain rule once, generically, over
+the op table's local partials:
 
 * :func:`diff` walks the expression in topological order and gives every node its derivative
   ``d(node) = Σᵢ ∂node/∂argᵢ · d(argᵢ)`` (the sum, product, quotient and chain rules fall out
@@ -19,9 +21,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._errors import DifferentiationError
-from ._expr import SYMBOLIC, Constant, Expr, Symbol, add, as_expr, mul
-from ._ops import CONST, SYMBOL
-from ._traversal import toposort
+from ._expr import SYMBOLIC as _SYMBOLIC_F
+from ._expr import Constant, Expr, Symbol, as_expr
+from ._program import lower
+from ._sweeps import EXPRESSIONS, depends_on, forward, reverse
 
 __all__ = ["diff", "grad", "jacobian", "hessian", "local_partial", "derivative_table"]
 
@@ -32,7 +35,7 @@ _ONE = Constant(1)
 def local_partial(node: Expr, index: int) -> Expr:
     """∂node/∂(its argument ``index``), from the op table's rule, as an expression."""
     rule = node.op.partials[index]
-    return as_expr(rule(SYMBOLIC, *node.args, node))
+    return as_expr(rule(_SYMBOLIC_F, *node.args, node))
 
 
 def _tensor_rule(name: str, *operands: Any) -> Any:
@@ -54,12 +57,18 @@ def _check_symbol(var: Any) -> Symbol:
 
 
 def _derivative(expr: Expr, var: Symbol) -> Expr:
-    """One first derivative by a forward sweep over the DAG."""
-    return derivative_table(expr, var)[expr]
+    """One first derivative by a forward sweep over the program."""
+    program = lower(expr)
+    if var not in program.inputs:
+        return _ZERO
+    tangents = forward(program, program.nodes, [(program.inputs.index(var), _ONE)],
+                       EXPRESSIONS)
+    result = tangents[program.output_slots[0]]
+    return _ZERO if result is None else result
 
 
 def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
-    """The forward sweep's memo table: the derivative of every node of ``expr`` with respect
+    """The forward sweep's table: the derivative of every node of ``expr`` with respect
     to ``var``, so ``table[e] is diff(e, var)`` for every subexpression ``e``. One pass gives
     the derivatives of all of them (the swell study uses it for l₁ … lₙ at once).
 
@@ -70,31 +79,11 @@ def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
     2*x
     """
     _check_symbol(var)
-    d: dict[Expr, Expr] = {}
-    for node in toposort((expr,)):
-        op = node.op
-        if op is SYMBOL:
-            d[node] = _ONE if node is var else _ZERO
-        elif op is CONST:
-            d[node] = _ZERO
-        else:
-            total: Expr | None = None
-            for i, arg in enumerate(node.args):
-                darg = d[arg]
-                if darg is _ZERO:
-                    continue
-                # The operand's derivative stands where the operand stood, so the product
-                # rule reads (df)g + f(dg) and the chain rule u'·cos(u).
-                partial = node.op.partials[i](SYMBOLIC, *node.args, node)
-                if partial.__class__ is int:  # +, - and unary -: no 1·d(arg) to build
-                    if partial == 0:
-                        continue
-                    term = darg if partial == 1 else mul(partial, darg)
-                else:
-                    term = mul(darg, partial) if i == 0 else mul(partial, darg)
-                total = term if total is None else add(total, term)
-            d[node] = _ZERO if total is None else total
-    return d
+    program = lower(expr)
+    seeds = [(program.inputs.index(var), _ONE)] if var in program.inputs else []
+    tangents = forward(program, program.nodes, seeds, EXPRESSIONS)
+    return {node: _ZERO if t is None else t
+            for node, t in zip(program.nodes, tangents, strict=True)}
 
 
 def _variables(spec: Sequence[Any]) -> list[Symbol]:
@@ -149,36 +138,12 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> tuple[Expr, ...]:
         return rule(expr, variables)  # type: ignore[no-any-return]
     expr = as_expr(expr)
     wrt = list(expr.free_symbols) if variables is None else [_check_symbol(v) for v in variables]
-    order = toposort((expr,))
-    # Only nodes that depend on a requested variable receive adjoints.
-    live: set[Expr] = set(wrt)
-    for node in order:
-        for arg in node.args:
-            if arg in live:
-                live.add(node)
-                break
-    adjoint: dict[Expr, Expr] = {}
-    if expr in live:
-        adjoint[expr] = _ONE
-    for node in reversed(order):
-        bar = adjoint.get(node)
-        if bar is None or not node.args:
-            continue
-        rules = node.op.partials
-        for i, arg in enumerate(node.args):
-            if arg not in live:
-                continue
-            partial = rules[i](SYMBOLIC, *node.args, node)
-            # Rules of +, - and unary - return plain numbers: skip building 1·bar.
-            if partial.__class__ is int:
-                if partial == 0:
-                    continue
-                contribution = bar if partial == 1 else mul(partial, bar)
-            else:
-                contribution = mul(bar, partial)
-            previous = adjoint.get(arg)
-            adjoint[arg] = contribution if previous is None else add(previous, contribution)
-    return tuple(adjoint.get(v, _ZERO) for v in wrt)
+    program = lower(expr)
+    slot = {s: k for k, s in enumerate(program.inputs)}
+    live = depends_on(program, [slot[v] for v in wrt if v in slot])
+    adjoint = reverse(program, program.nodes, [(program.output_slots[0], _ONE)], EXPRESSIONS, live)
+    return tuple(_ZERO if (v not in slot or (a := adjoint[slot[v]]) is None) else a
+                 for v in wrt)
 
 
 def jacobian(exprs: Iterable[Any], variables: Iterable[Any]) -> tuple[tuple[Expr, ...], ...]:

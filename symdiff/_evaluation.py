@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._errors import DomainError, EvaluationError, MissingValueError
-from ._traversal import toposort
+from ._program import Program, lower
 
-__all__ = ["evaluate_many", "resolve_values", "apply_float"]
+__all__ = ["evaluate_many", "program_values", "resolve_values", "apply_float"]
 
 
 def resolve_values(values: Mapping[Any, Any]) -> dict[str, float]:
@@ -40,21 +40,35 @@ def apply_float(op: Any, args: tuple[float, ...]) -> float:
         raise DomainError(f"{op.name} is undefined at {', '.join(map(repr, args))}") from None
 
 
+def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
+    """The float value of every slot of ``program`` with ``inputs`` in its input slots: the
+    one float evaluator (``Expr.evaluate``, numeric AD's tapes and finite differences use it).
+    Math errors become :class:`DomainError` naming the op and its arguments."""
+    vals: list[Any] = [*inputs, *(float(c.value) for c in program.constants)]
+    vals.extend([0.0] * len(program.equations))
+    op: Any = None
+    args: tuple[int, ...] = ()
+    try:
+        for out, op, args, _ in program.equations:
+            if len(args) == 2:
+                vals[out] = op.evaluate(vals[args[0]], vals[args[1]])
+            elif len(args) == 1:
+                vals[out] = op.evaluate(vals[args[0]])
+            else:
+                vals[out] = op.evaluate(*[vals[a] for a in args])
+    except (ZeroDivisionError, OverflowError, ValueError):
+        apply_float(op, tuple(vals[a] for a in args))  # raises the DomainError
+        raise
+    return vals
+
+
 def evaluate_many(roots: tuple[Any, ...], values: Mapping[Any, Any]) -> list[float]:
-    """Float values of ``roots`` at ``values`` (see :meth:`symdiff.Expr.evaluate`)."""
+    """Float values of ``roots`` at ``values`` (see :meth:`symdiff.Expr.evaluate`): one pass
+    over their program, each shared node computed once."""
     env = resolve_values(values)
-    order = toposort(roots)
-    missing = sorted({n.name for n in order if n.op.name == "symbol" and n.name not in env})
+    program = lower(roots)
+    missing = [s.name for s in program.inputs if s.name not in env]
     if missing:
         raise MissingValueError(f"no value given for {', '.join(map(repr, missing))}")
-    value: dict[Any, float] = {}
-    for node in order:
-        kind = node.op.name
-        if kind == "symbol":
-            value[node] = env[node.name]
-        elif kind == "const":
-            value[node] = float(node.value)
-        else:
-            value[node] = apply_float(node.op, tuple(value[a] for a in node.args))
-    return [value[r] for r in roots]
-
+    vals = program_values(program, [env[s.name] for s in program.inputs])
+    return [vals[s] for s in program.output_slots]

@@ -22,12 +22,13 @@ from ._errors import ConversionError
 from ._evaluation import evaluate_many
 from ._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
 from ._printing import to_latex, to_text
-from ._traversal import flatten, toposort
+from ._program import Program, lower
+from ._traversal import flatten, natural_key, toposort
 
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
     "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
-    "free_symbols", "substitute", "as_roots", "natural_key", "intern_node",
+    "free_symbols", "substitute", "as_roots", "natural_key", "intern_node", "cse",
 ]
 
 ExprLike = Union["Expr", int, float]
@@ -92,18 +93,21 @@ class Expr:
     __slots__ = ("__weakref__", "args", "op")
     op: Op
     args: tuple[Expr, ...]
+    #: Static parameters of the op (an axis, a shape …); scalar ops have none.
+    params: tuple[Any, ...] = ()
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Expr:
         raise ConversionError("build expressions with symbols(), numbers and operators, "
                               "or with symdiff.parse()")
 
     def __reduce__(self) -> tuple[Callable[..., Expr], tuple[Any, ...]]:
-        # A flat instruction list: pickling never recurses, whatever the depth.
-        order = toposort((self,))
-        index = {node: i for i, node in enumerate(order)}
-        code = [node._leaf_key() if node.op.kind == "leaf"
-                else (node.op.name, *(index[a] for a in node.args)) for node in order]
-        return _rebuild, (code,)
+        # The program IR as a flat instruction list: pickling never recurses, whatever the
+        # depth. Slot k of the program is instruction k.
+        program = lower(self)
+        code: list[tuple[Any, ...]] = [node._leaf_key() for node in program.nodes
+                                       if not node.args]
+        code += [(eq.op.name, *eq.args) for eq in program.equations]
+        return _rebuild, (code, program.output_slots[0])
 
     def _leaf_key(self) -> tuple[Any, ...]:
         raise NotImplementedError
@@ -576,27 +580,6 @@ def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
     return tuple(Symbol(p) for p in parts)
 
 
-_DIGITS = re.compile(r"([0-9]+)")
-
-
-def natural_key(name: str) -> tuple[tuple[Any, ...], str]:
-    """The sort key that puts ``x2`` before ``x10``: runs of digits compare as numbers
-    (by value, then by their leading zeros), everything else as text; ties break by the name.
-    No int() conversion, so a name with thousands of digits sorts too.
-
-    >>> sorted(["x10", "x2", "y", "x1", "x02"], key=natural_key)
-    ['x1', 'x2', 'x02', 'x10', 'y']
-    """
-    parts: list[Any] = []
-    for i, part in enumerate(_DIGITS.split(name)):
-        if i % 2:
-            digits = part.lstrip("0")
-            parts.append((len(digits), digits, len(part)))
-        else:
-            parts.append(part)
-    return tuple(parts), name
-
-
 def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
     """Symbols that one expression or a sequence of them depends on, in natural order of
     their names (``x2`` before ``x10``: :func:`natural_key`).
@@ -608,6 +591,20 @@ def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
     roots = as_roots(exprs)
     found = [cast(Symbol, n) for n in toposort(roots) if n.op is SYMBOL]
     return tuple(sorted(found, key=lambda s: natural_key(s.name)))
+
+
+def cse(exprs: Any, three_address: bool = False) -> Program:
+    """The straight-line program (the IR, see :class:`symdiff.Program`) of one expression or
+    a sequence of them. It prints with a temporary for exactly the operations used more than
+    once (counting uses across all outputs), or for every operation with
+    ``three_address=True`` (the form of the seed's h₁…h₆ and of generated code).
+
+    >>> from symdiff import parse
+    >>> print(cse([parse("x*y + 1"), parse("sin(x*y)")]))
+    t0 = x*y
+    return t0 + 1, sin(t0)
+    """
+    return lower(as_roots(exprs), three_address=three_address)
 
 
 def substitute(expr: Expr, mapping: Mapping[Any, ExprLike]) -> Expr:
@@ -629,7 +626,7 @@ def substitute(expr: Expr, mapping: Mapping[Any, ExprLike]) -> Expr:
     return new[expr]
 
 
-def _rebuild(code: list[tuple[Any, ...]]) -> Expr:
+def _rebuild(code: list[tuple[Any, ...]], output: int = -1) -> Expr:
     built: list[Expr] = []
     for instruction in code:
         head = instruction[0]
@@ -639,4 +636,4 @@ def _rebuild(code: list[tuple[Any, ...]]) -> Expr:
             built.append(Constant(instruction[1]))
         else:
             built.append(apply(_ops.get_op(head), *(built[i] for i in instruction[1:])))
-    return built[-1]
+    return built[output]

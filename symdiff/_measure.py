@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from ._expr import Expr, as_expr, as_roots
+from ._expr import Expr, as_expr, as_roots, cse
 from ._ops import OPS
 from ._printing import number_text
-from ._program import cse
 from ._traversal import depths, flatten, toposort, tree_sizes, use_counts
 
 __all__ = ["dag_size", "tree_size", "depth", "op_counts", "OpCounts", "program_size",

@@ -71,6 +71,11 @@ class Op:
     sympy: str | None = None
     exact: dict[Any, Any] = field(default_factory=dict)
     doc: str = ""
+    # Whole JVP / VJP rules, for ops whose chain rule is not "partial times tangent" (the
+    # sweeps derive both from ``partials`` when these are None): jvp(F, args, out, tangents)
+    # and vjp(F, args, out, adjoint) -> one contribution (or None) per argument.
+    jvp: Callable[..., Any] | None = None
+    vjp: Callable[..., Any] | None = None
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._ops import FUNCTIONS, PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG, PREC_POW
-from ._traversal import toposort, tree_sizes, use_counts
+from ._program import lower, set_printer
+from ._traversal import toposort, tree_sizes
 
 __all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
            "render_with_names", "text_table", "INLINE_TREE_LIMIT", "LATEX", "Latex",
@@ -294,13 +295,12 @@ def latex_rule(op: Any) -> LatexRule:
 
 
 def shared_names(roots: tuple[Any, ...], latex: bool = False) -> dict[Any, str]:
-    """Names (``$1``, ``$2`` … or ``t_{1}`` …) for the operations used more than once."""
-    counts = use_counts(toposort(roots))
-    names: dict[Any, str] = {}
-    for node, count in counts.items():
-        if count > 1 and node.op.kind != "leaf":
-            names[node] = f"t_{{{len(names) + 1}}}" if latex else f"${len(names) + 1}"
-    return names
+    """Names (``$1``, ``$2`` … or ``t_{1}`` …) for the operations used more than once: the
+    named view of the roots' program."""
+    program = lower(roots)
+    nodes = program.nodes
+    return {nodes[slot]: (f"t_{{{k}}}" if latex else f"${k}")
+            for k, slot in enumerate(program.named_slots(three_address=False), start=1)}
 
 
 def render_with_names(roots: tuple[Any, ...], names: dict[Any, str], latex: bool = False
@@ -416,3 +416,6 @@ def text_table(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> s
 
     return "\n".join([line(table[0]), "-|-".join("-" * w for w in widths),
                       *(line(r) for r in table[1:])])
+
+
+set_printer(render_with_names)

@@ -1,85 +1,68 @@
-"""Common-subexpression elimination: lower expressions to a straight-line program.
+"""The program IR: expressions lowered once to a straight-line program over numbered slots.
 
-Because nodes are hash-consed, common subexpressions are already shared, so CSE is one linear
-pass: walk the DAG in topological order and give a temporary to every node that is used more
-than once (or, in three-address form, to every operation). The code generator, the renderer of
-computation graphs and the printer of large expressions all consume this program.
+Because nodes are hash-consed, common subexpressions are already shared, so lowering is one
+linear walk in topological order. A :class:`Program` holds
+
+* ``inputs`` — the symbols, in slots ``0 … len(inputs) − 1``;
+* ``constants`` — the constant nodes, in the next slots;
+* ``equations`` — one :class:`Equation` ``(out, op, args, params)`` per operation, in
+  dependency order, each writing its own slot;
+* ``output_slots`` — the slots of the outputs; ``uses`` — how often each slot is read.
+
+Everything that needs a straight-line form reads this one IR: evaluation, the forward and
+reverse sweeps (``symdiff._sweeps``: ``diff``, ``grad``, numeric AD, traces, operation counts),
+code generation, the annotated computation graph, the printer's shared form for huge
+expressions and pickling. Naming is a *view* of slots (:meth:`Program.slot_names`: ``t0 …``,
+``h1 …``, ``$1 …``), not a second lowering.
+
+The module reads nodes only through ``.op`` and ``.args`` (and ``.name`` / ``.value`` of
+leaves), so it sits below the expression module and every printer can use it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
-from ._expr import Expr, Symbol, as_roots, free_symbols
-from ._printing import render_with_names
-from ._traversal import toposort
+from ._errors import SymdiffError
+from ._ops import SYMBOL
+from ._traversal import flatten, natural_key, toposort
 
-__all__ = ["Program", "Assignment", "cse", "temporary_prefix"]
+__all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer"]
+
+
+class Equation(NamedTuple):
+    """``slot[out] = op(slot[a] for a in args)``; ``params`` are the op's static parameters
+    (empty for the scalar ops)."""
+
+    out: int
+    op: Any
+    args: tuple[int, ...]
+    params: tuple[Any, ...] = ()
 
 
 class Assignment(NamedTuple):
-    """``target = node``, where the node's arguments that have temporaries are referred to by
-    name. ``operands`` are those arguments: temporaries, symbols and constants."""
+    """``target = node`` in the named view of a program (what :func:`symdiff.cse` printed
+    before the IR had slots); the node's named arguments are referred to by name."""
 
     target: str
-    node: Expr
+    node: Any
 
     @property
     def op(self) -> Any:
         return self.node.op
 
 
-@dataclass(frozen=True)
-class Program:
-    """A straight-line program computing ``outputs`` (one or more expressions).
+# The printer renders nodes with names for some of them; it lives above this module (it uses
+# the IR for its shared form), so it hands its renderer down once, at import.
+_PRINTER: list[Callable[..., tuple[list[tuple[str, str]], list[str]]]] = []
 
-    ``assignments`` are in dependency order; ``names`` maps each node that has a temporary to
-    its name. With ``three_address=True`` every right-hand side is one operation over symbols,
-    constants and earlier temporaries.
 
-    >>> from symdiff import parse
-    >>> print(cse(parse("(x*y + 1)*sin(x*y + 1)")))
-    t0 = x*y + 1
-    return t0*sin(t0)
-    """
-
-    assignments: tuple[Assignment, ...]
-    outputs: tuple[Expr, ...]
-    names: dict[Expr, str]
-    three_address: bool
-
-    @property
-    def inputs(self) -> tuple[Any, ...]:
-        """The free symbols of the outputs, sorted by name."""
-        return free_symbols(self.outputs)
-
-    @property
-    def n_assignments(self) -> int:
-        return len(self.assignments)
-
-    @property
-    def n_operations(self) -> int:
-        """Operations executed: every distinct non-leaf node is computed exactly once."""
-        return sum(1 for n in toposort(self.outputs) if n.op.kind != "leaf")
-
-    def __iter__(self) -> Iterator[Assignment]:
-        return iter(self.assignments)
-
-    def __len__(self) -> int:
-        return len(self.assignments)
-
-    def lines(self) -> list[str]:
-        """The program as text: one assignment per line, then ``return``."""
-        definitions, outputs = render_with_names(self.outputs, self.names)
-        lines = [f"{name} = {text}" for name, text in definitions]
-        lines.append("return " + ", ".join(outputs))
-        return lines
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
+def set_printer(render_with_names: Callable[..., tuple[list[tuple[str, str]], list[str]]]
+                ) -> None:
+    """Give programs the text printer (called once by ``symdiff._printing``)."""
+    _PRINTER[:] = [render_with_names]
 
 
 def temporary_prefix(taken: Iterable[str], stem: str = "t") -> str:
@@ -96,42 +79,170 @@ def temporary_prefix(taken: Iterable[str], stem: str = "t") -> str:
     return prefix
 
 
-def cse(exprs: Any, three_address: bool = False) -> Program:
-    """The straight-line program for one expression or a sequence of them.
+class Program:
+    """A straight-line program computing one or more expressions (see the module docstring).
 
-    Temporaries are introduced exactly for operations used more than once (counting uses
-    across all outputs); single-use operations stay inline. With ``three_address=True`` every
-    operation gets its own temporary (the form of the seed's h₁…h₆ and of generated code).
+    ``outputs`` are the output expressions and ``output_slots`` their slots; ``nodes[s]`` is
+    the expression whose value slot ``s`` holds. ``three_address`` only says how the program
+    prints (every operation named, or only those used more than once); the IR is the same.
+
+    >>> from symdiff import parse
+    >>> print(lower(parse("(x*y + 1)*sin(x*y + 1)")))
+    t0 = x*y + 1
+    return t0*sin(t0)
     """
-    roots = as_roots(exprs)
-    # One iterative post-order walk that also counts references (CSE is this linear pass:
-    # interning has already merged every common subexpression).
-    order: list[Expr] = []
-    counts: dict[Expr, int] = {}
+
+    __slots__ = ("__dict__", "constants", "equations", "inputs", "nodes", "output_slots",
+                 "outputs", "three_address")
+
+    def __init__(self, inputs: tuple[Any, ...], constants: tuple[Any, ...],
+                 equations: tuple[Equation, ...], output_slots: tuple[int, ...],
+                 nodes: tuple[Any, ...], three_address: bool = False) -> None:
+        self.inputs = inputs
+        self.constants = constants
+        self.equations = equations
+        self.output_slots = output_slots
+        self.nodes = nodes
+        self.three_address = three_address
+        self.outputs = tuple(nodes[s] for s in output_slots)
+
+    @property
+    def uses(self) -> tuple[int, ...]:
+        """How often each slot is read: by the equations' arguments (``a + a`` reads ``a``
+        twice) and once per appearance among the outputs."""
+        cached = self.__dict__.get("uses")
+        if cached is None:
+            counts = [0] * len(self.nodes)
+            for eq in self.equations:
+                for a in eq.args:
+                    counts[a] += 1
+            for s in self.output_slots:
+                counts[s] += 1
+            cached = self.__dict__["uses"] = tuple(counts)
+        return cached
+
+    # --- sizes -------------------------------------------------------------------------
+    @property
+    def n_slots(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def first_equation_slot(self) -> int:
+        return len(self.inputs) + len(self.constants)
+
+    @property
+    def n_operations(self) -> int:
+        """Operations executed: every distinct operation is computed exactly once."""
+        return len(self.equations)
+
+    # --- the named view ----------------------------------------------------------------
+    def named_slots(self, three_address: bool | None = None) -> list[int]:
+        """The equation slots that get a name: every one (three-address form) or those read
+        more than once (counting reads across all outputs)."""
+        every = self.three_address if three_address is None else three_address
+        uses = self.uses
+        return [eq.out for eq in self.equations if every or uses[eq.out] > 1]
+
+    def slot_names(self, stem: str = "t", start: int = 0, three_address: bool | None = None
+                   ) -> dict[int, str]:
+        """Names for :meth:`named_slots`: ``t0, t1 …`` (``stem``, ``start``), prefixed with
+        underscores when a symbol of the program reads like a temporary."""
+        prefix = stem if not stem[-1:].isalpha() else temporary_prefix(
+            (s.name for s in self.inputs), stem)
+        return {slot: f"{prefix}{start + k}"
+                for k, slot in enumerate(self.named_slots(three_address))}
+
+    def node_names(self, stem: str = "t", start: int = 0, three_address: bool | None = None
+                   ) -> dict[Any, str]:
+        """:meth:`slot_names` keyed by the nodes the slots hold (what printers take)."""
+        nodes = self.nodes
+        return {nodes[s]: name for s, name in self.slot_names(stem, start, three_address).items()}
+
+    @property
+    def names(self) -> dict[Any, str]:
+        """Node → temporary name in this program's own view (``t0 …``)."""
+        cached = self.__dict__.get("names")
+        if cached is None:
+            cached = self.__dict__["names"] = self.node_names()
+        return cached
+
+    @property
+    def assignments(self) -> tuple[Assignment, ...]:
+        """The named view as ``target = node`` pairs, in dependency order."""
+        return tuple(Assignment(name, node) for node, name in self.names.items())
+
+    @property
+    def n_assignments(self) -> int:
+        return len(self.names)
+
+    def __iter__(self) -> Iterator[Assignment]:
+        return iter(self.assignments)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def lines(self) -> list[str]:
+        """The program as text: one assignment per line, then ``return``."""
+        if not _PRINTER:
+            raise SymdiffError("no printer registered")  # import symdiff registers it
+        definitions, outputs = _PRINTER[0](self.outputs, self.names)
+        lines = [f"{name} = {text}" for name, text in definitions]
+        lines.append("return " + ", ".join(outputs))
+        return lines
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+    def __repr__(self) -> str:
+        return (f"<Program: {len(self.inputs)} inputs, {len(self.constants)} constants, "
+                f"{len(self.equations)} equations, {len(self.output_slots)} outputs>")
+
+    def values(self, inputs: Sequence[Any], constant: Callable[[Any], Any],
+               apply: Callable[[Any, tuple[Any, ...]], Any]) -> list[Any]:
+        """Every slot's value: ``inputs`` for the input slots, ``constant(node)`` for the
+        constants, then ``apply(op, arg values)`` equation by equation (one forward pass)."""
+        vals: list[Any] = [*inputs, *(constant(c) for c in self.constants)]
+        vals.extend([None] * len(self.equations))
+        for out, op, args, _ in self.equations:
+            vals[out] = apply(op, tuple(vals[a] for a in args))
+        return vals
+
+
+def lower(exprs: Any, inputs: Sequence[Any] | None = None, three_address: bool = False
+          ) -> Program:
+    """The program for one expression or a (nested) sequence of them: one walk.
+
+    ``inputs`` fixes the order of the input slots (default: the free symbols in natural
+    order, ``x2`` before ``x10``); a symbol of the expressions missing from it is an error.
+    """
+    roots: list[Any] = [exprs] if hasattr(exprs, "op") else flatten(exprs)
     for root in roots:
-        if root in counts:
-            counts[root] += 1
-            continue
-        counts[root] = 1
-        stack = [(root, iter(root.args))]
-        while stack:
-            node, children = stack[-1]
-            for child in children:
-                if child in counts:
-                    counts[child] += 1
-                else:
-                    counts[child] = 1
-                    stack.append((child, iter(child.args)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    prefix = temporary_prefix(cast(Symbol, n).name for n in order if n.op.name == "symbol")
-    names: dict[Expr, str] = {}
-    assignments = []
+        if not hasattr(root, "op"):
+            raise SymdiffError(f"cannot lower {root!r}: not an expression")
+    order = toposort(roots)
+    symbols: list[Any] = []
+    constants: list[Any] = []
+    operations: list[Any] = []
     for node in order:
-        if node.args and (three_address or counts[node] > 1):
-            name = f"{prefix}{len(names)}"
-            names[node] = name
-            assignments.append(Assignment(name, node))
-    return Program(tuple(assignments), roots, names, three_address)
+        if node.args:
+            operations.append(node)
+        elif node.op is SYMBOL:
+            symbols.append(node)
+        else:
+            constants.append(node)
+    if inputs is None:
+        input_nodes = tuple(sorted(symbols, key=lambda s: natural_key(s.name)))
+    else:
+        input_nodes = tuple(inputs)
+        missing = set(symbols) - set(input_nodes)
+        if missing:
+            names = ", ".join(sorted(s.name for s in missing))
+            raise SymdiffError(f"the expressions depend on {names}, not among the inputs")
+    nodes = [*input_nodes, *constants, *operations]
+    slot = {node: k for k, node in enumerate(nodes)}
+    make = tuple.__new__  # Equation(...) without NamedTuple's keyword handling: hot path
+    equations = [make(Equation, (k, node.op, tuple(map(slot.__getitem__, node.args)),
+                                 node.params))
+                 for k, node in enumerate(operations, start=len(nodes) - len(operations))]
+    return Program(input_nodes, tuple(constants), tuple(equations),
+                   tuple([slot[r] for r in roots]), tuple(nodes), three_address)

@@ -7,10 +7,31 @@ Every other pass in symdiff is a loop over :func:`toposort`'s order with a local
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["toposort", "use_counts", "tree_sizes", "depths", "flatten"]
+__all__ = ["toposort", "use_counts", "tree_sizes", "depths", "flatten", "natural_key"]
+
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_key(name: str) -> tuple[tuple[Any, ...], str]:
+    """The sort key that puts ``x2`` before ``x10``: runs of digits compare as numbers
+    (by value, then by their leading zeros), everything else as text; ties break by the name.
+    No int() conversion, so a name with thousands of digits sorts too.
+
+    >>> sorted(["x10", "x2", "y", "x1", "x02"], key=natural_key)
+    ['x1', 'x2', 'x02', 'x10', 'y']
+    """
+    parts: list[Any] = []
+    for i, part in enumerate(_DIGITS.split(name)):
+        if i % 2:
+            digits = part.lstrip("0")
+            parts.append((len(digits), digits, len(part)))
+        else:
+            parts.append(part)
+    return tuple(parts), name
 
 
 def flatten(items: Iterable[Any]) -> list[Any]:

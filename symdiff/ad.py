@@ -3,7 +3,7 @@
 Nothing here builds derivative expressions. An expression is lowered once to a :class:`Tape`
 (a Wengert list: the three-address program of :func:`symdiff.cse` with integer slots), and the
 sweeps run over floats, reading each op's ``evaluate`` and ``partials`` from the op table with
-``F = symdiff.ops.FLOAT``:
+``F = symdiff._ops.FLOAT``:
 
 * **forward mode** carries (value, tangent) pairs in topological order: one sweep gives one
   directional derivative, so a full gradient of n inputs costs n sweeps;
@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import DifferentiationError, DomainError, MissingValueError, SymdiffError
-from ._evaluation import apply_float, resolve_values
-from ._expr import Expr, Symbol, as_expr, as_roots, free_symbols
+from ._evaluation import program_values, resolve_values
+from ._expr import Expr, Symbol, as_expr, as_roots
 from ._ops import CONST, FLOAT, SYMBOL
 from ._printing import number_text, render_with_names, text_table
-from ._program import cse, temporary_prefix
+from ._program import lower
+from ._sweeps import COUNT, FLOATS, depends_on, forward, reverse
 
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
            "TraceStep", "ForwardTrace", "ReverseTrace"]
@@ -52,12 +53,13 @@ def _roots(exprs: Any) -> tuple[Expr, ...]:
 
 
 class Tape:
-    """One or more expressions lowered to a flat instruction list over numbered slots.
+    """One or more expressions lowered to the program IR (numbered slots), ready to sweep.
 
-    Slots hold the inputs (the free symbols, sorted by name: :attr:`inputs`), the constants and
-    one result per operation. Build the tape once, then sweep it at many points: ``at`` is a
-    mapping from symbols (or names) to values, or a sequence of values in the order of
-    :attr:`inputs`.
+    Slots hold the inputs (the free symbols, in natural order: :attr:`inputs`), the constants
+    and one result per operation. Build the tape once, then sweep it at many points: ``at`` is
+    a mapping from symbols (or names) to values, or a sequence of values in the order of
+    :attr:`inputs`. The sweeps are the ones symbolic differentiation uses (``symdiff._sweeps``)
+    with floats as the algebra.
 
     >>> from symdiff import parse
     >>> tape = Tape(parse("x*y + sin(x)"))
@@ -69,40 +71,16 @@ class Tape:
 
     def __init__(self, exprs: Any) -> None:
         self.outputs: tuple[Expr, ...] = _roots(exprs)
-        self.program = cse(self.outputs, three_address=True)
-        self.inputs: tuple[Symbol, ...] = free_symbols(self.outputs)
-        slot: dict[Expr, int] = {s: i for i, s in enumerate(self.inputs)}
-        template = [0.0] * len(self.inputs)
-        live = [True] * len(self.inputs)
-
-        def leaf_slot(node: Expr) -> int:
-            if node not in slot:  # a constant (symbols and earlier operations have slots)
-                slot[node] = len(template)
-                template.append(float(node.value))  # type: ignore[attr-defined]
-                live.append(False)
-            return slot[node]
-
-        code = []
-        for assignment in self.program.assignments:
-            node = assignment.node
-            args = tuple(leaf_slot(a) for a in node.args)
-            slot[node] = len(template)
-            template.append(0.0)
-            live.append(any(live[a] for a in args))
-            code.append((slot[node], node.op, args))
-        self._out = tuple(leaf_slot(r) for r in self.outputs)
-        self._slot = slot
-        self._template = template
-        self._live = live
-        self._code = code
-        self._fast = [(out, op.evaluate, args) for out, op, args in code]
-        self._reverse = [(out, op, args, tuple(j for j, a in enumerate(args) if live[a]))
-                         for out, op, args in reversed(code)]
+        self.program = lower(self.outputs, three_address=True)
+        self.inputs: tuple[Symbol, ...] = self.program.inputs
+        self._out = self.program.output_slots
+        self._slot = {node: k for k, node in enumerate(self.program.nodes)}
+        self._live = depends_on(self.program, range(len(self.inputs)))
 
     @property
     def n_operations(self) -> int:
         """Elementary operations in one evaluation (each shared node counted once)."""
-        return len(self._code)
+        return self.program.n_operations
 
     def slot_of(self, node: Expr) -> int:
         """The slot holding ``node``'s value (a symbol, a constant or an operation)."""
@@ -141,22 +119,8 @@ class Tape:
 
     # --- sweeps ------------------------------------------------------------------------
     def values(self, at: Any) -> list[float]:
-        """The value of every slot (one forward sweep)."""
-        vals = self._template.copy()
-        vals[: len(self.inputs)] = self.point(at)
-        try:
-            for out, fn, args in self._fast:
-                if len(args) == 2:
-                    vals[out] = fn(vals[args[0]], vals[args[1]])
-                elif len(args) == 1:
-                    vals[out] = fn(vals[args[0]])
-                else:
-                    vals[out] = fn(*[vals[a] for a in args])
-        except _MATH_ERRORS:
-            op = next(op for o, op, _ in self._code if o == out)
-            apply_float(op, tuple(vals[a] for a in args))  # raises the DomainError
-            raise DomainError(f"{op.name} failed at {[vals[a] for a in args]}") from None
-        return vals
+        """The value of every slot (one forward pass)."""
+        return program_values(self.program, self.point(at))
 
     def evaluate(self, at: Any) -> tuple[float, ...]:
         """The outputs' values."""
@@ -167,69 +131,36 @@ class Tape:
         """Forward mode: (values, directional derivatives) of the outputs along ``direction``
         (a mapping from symbols to tangents — missing ones are 0 —, a single symbol meaning
         its unit vector, or a sequence in the order of :attr:`inputs`). One sweep carries
-        (value, tangent) pairs; a structurally zero tangent is never multiplied."""
+        the tangents; a structurally zero tangent is never multiplied."""
         vals, tangent = self._forward(at, direction)
         return (tuple(vals[o] for o in self._out),
                 tuple(0.0 if (t := tangent[o]) is None else t for o in self._out))
 
     def _forward(self, at: Any, direction: Any) -> tuple[list[float], list[float | None]]:
-        vals = self._template.copy()
-        vals[: len(self.inputs)] = self.point(at)
-        tangent: list[float | None] = [None] * len(vals)
-        for i, t in enumerate(self._direction(direction)):
-            if t != 0.0:
-                tangent[i] = t
-        F = FLOAT
-        j = -1
+        vals = self.values(at)
+        seeds = [(i, t) for i, t in enumerate(self._direction(direction)) if t != 0.0]
         try:
-            for out, op, args in self._code:
-                argvals = [vals[a] for a in args]
-                j = -1
-                value = vals[out] = op.evaluate(*argvals)
-                total = None
-                for j, a in enumerate(args):  # j is read by the handler
-                    dt = tangent[a]
-                    if dt is not None:
-                        term = op.partials[j](F, *argvals, value) * dt
-                        total = term if total is None else total + term
-                tangent[out] = total
+            return vals, forward(self.program, vals, seeds, FLOATS)
         except _MATH_ERRORS:
-            self._fail(op, j, argvals, vals[out] if j >= 0 else None)
+            self._fail(vals)
             raise
-        return vals, tangent
 
     def _backward(self, vals: list[float], cotangents: Sequence[float]
                   ) -> list[float | None]:
-        adjoint: list[float | None] = [None] * len(vals)
-        for o, seed in zip(self._out, cotangents, strict=True):
-            if self._live[o]:
-                previous = adjoint[o]
-                adjoint[o] = seed if previous is None else previous + seed
-        F = FLOAT
+        seeds = list(zip(self._out, cotangents, strict=True))
         try:
-            for out, op, args, live_args in self._reverse:
-                bar = adjoint[out]
-                if bar is None:
-                    continue
-                argvals = [vals[a] for a in args]
-                value = vals[out]
-                for j in live_args:
-                    a = args[j]
-                    contribution = bar * op.partials[j](F, *argvals, value)
-                    previous = adjoint[a]
-                    adjoint[a] = contribution if previous is None else previous + contribution
+            return reverse(self.program, vals, seeds, FLOATS, self._live)
         except _MATH_ERRORS:
-            self._fail(op, j, argvals, value)
+            self._fail(vals)
             raise
-        return adjoint
 
-    @staticmethod
-    def _fail(op: Any, index: int, argvals: list[float], out: float | None) -> None:
-        """Raise the DomainError for an op (index −1) or a partial that math refused."""
-        if index < 0 or out is None:
-            apply_float(op, tuple(argvals))
-        else:
-            _partial(op, index, tuple(argvals), out)
+    def _fail(self, vals: list[float]) -> None:
+        """Raise the DomainError for the first local partial that math refuses."""
+        for out, op, args, _ in self.program.equations:
+            argvals = tuple(vals[a] for a in args)
+            for j, a in enumerate(args):
+                if self._live[a]:
+                    _partial(op, j, argvals, vals[out])
 
     def _cotangents(self, cotangents: Any) -> list[float]:
         if cotangents is None:
@@ -279,31 +210,21 @@ class Tape:
     def count_operations(self, mode: str, direction: Any = None) -> int:
         """Elementary operations of one sweep, counted on the structure: every op evaluated
         once, plus one per chain-rule term (a local partial times a tangent or an adjoint).
-        ``mode`` is ``"evaluate"``, ``"forward"`` (along ``direction``) or ``"reverse"``."""
+        ``mode`` is ``"evaluate"``, ``"forward"`` (along ``direction``) or ``"reverse"``.
+        The count is the sweep itself, run with an operation-counting algebra."""
+        program = self.program
         if mode == "evaluate":
-            return len(self._code)
+            return program.n_operations
+        counter = COUNT()
+        blank = [None] * program.n_slots
         if mode == "forward":
-            support = [t != 0.0 for t in self._direction(direction)]
-            support += [False] * (len(self._template) - len(support))
-            terms = 0
-            for out, _, args in self._code:
-                hits = sum(1 for a in args if support[a])
-                terms += hits
-                support[out] = hits > 0
-            return len(self._code) + terms
-        if mode == "reverse":
-            reached = [False] * len(self._template)
-            for o in self._out:
-                reached[o] = self._live[o]
-            terms = 0
-            for out, _, args in reversed(self._code):
-                if reached[out]:
-                    for a in args:
-                        if self._live[a]:
-                            terms += 1
-                            reached[a] = True
-            return len(self._code) + terms
-        raise SymdiffError(f"unknown mode {mode!r}: use 'evaluate', 'forward' or 'reverse'")
+            seeds = [(i, True) for i, t in enumerate(self._direction(direction)) if t != 0.0]
+            forward(program, blank, seeds, counter)
+        elif mode == "reverse":
+            reverse(program, blank, [(o, True) for o in self._out], counter, self._live)
+        else:
+            raise SymdiffError(f"unknown mode {mode!r}: use 'evaluate', 'forward' or 'reverse'")
+        return program.n_operations + counter.terms  # type: ignore[no-any-return]
 
 
 # --- one-shot functions --------------------------------------------------------------------
@@ -432,9 +353,9 @@ class ReverseTrace:
 
 
 def _named(tape: Tape) -> tuple[dict[Expr, str], dict[Expr, str]]:
-    """The seed's names h1, h2, … for the operations, and each operation's text."""
-    prefix = temporary_prefix((s.name for s in tape.inputs), "h")
-    names = {a.node: f"{prefix}{k + 1}" for k, a in enumerate(tape.program.assignments)}
+    """The seed's names h1, h2, … for the operations (the program's three-address view),
+    and each operation's text."""
+    names = tape.program.node_names("h", start=1, three_address=True)
     definitions, _ = render_with_names(tape.outputs, names)
     return names, dict(zip(names, (text for _, text in definitions), strict=True))
 
@@ -453,13 +374,13 @@ def _trace_steps(tape: Tape, vals: list[float], derivative: list[float | None]
                  ) -> tuple[TraceStep, ...]:
     names, texts = _named(tape)
     live = tape._live
+    nodes = tape.program.nodes
     steps = []
-    for (out, op, args), assignment in zip(tape._code, tape.program.assignments, strict=True):
-        node = assignment.node
+    for out, op, args, _ in tape.program.equations:
+        node = nodes[out]
         argvals = tuple(vals[a] for a in args)
-        partials = tuple((_label(arg, names), _partial(op, j, argvals, vals[out]))
-                         for j, (arg, a) in enumerate(zip(node.args, args, strict=True))
-                         if live[a])
+        partials = tuple((_label(nodes[a], names), _partial(op, j, argvals, vals[out]))
+                         for j, a in enumerate(args) if live[a])
         d = derivative[out]
         steps.append(TraceStep(names[node], texts[node], vals[out],
                                0.0 if d is None else d, partials))

@@ -15,11 +15,10 @@ from typing import Any
 from . import __version__
 from ._diff import diff, grad
 from ._errors import SymdiffError
-from ._expr import Expr, Symbol
+from ._expr import Expr, Symbol, cse
 from ._measure import dag_size, tree_size
 from ._parse import parse
 from ._printing import to_latex
-from ._program import cse
 
 __all__ = ["main", "build_parser"]
 

@@ -26,11 +26,11 @@ from typing import Any
 
 from ._diff import diff
 from ._errors import DomainError, EvaluationError, MissingValueError, SymdiffError
-from ._evaluation import apply_float, resolve_values
+from ._evaluation import program_values, resolve_values
 from ._expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, free_symbols
 from ._figures import save_figure
 from ._printing import text_table
-from ._traversal import toposort
+from ._program import lower
 
 __all__ = [
     "forward_difference", "backward_difference", "central_difference", "richardson",
@@ -48,26 +48,22 @@ _METHODS = ("forward", "backward", "central")
 
 def _expression_function(expr: Expr, var: Symbol | None,
                          at: Mapping[Any, Any] | None) -> Callable[[float], float]:
-    """``t ↦ expr`` at ``at`` with ``var = t``; the DAG is sorted once, evaluated per call."""
+    """``t ↦ expr`` at ``at`` with ``var = t``; lowered once, evaluated per call."""
     env = resolve_values(at or {})
-    order = toposort((expr,))
-    symbols = [n for n in order if n.op.kind == "leaf" and isinstance(n, Symbol)]
+    program = lower(expr)
     name = None if var is None else var.name
-    missing = sorted({s.name for s in symbols if s.name != name and s.name not in env})
+    missing = [s.name for s in program.inputs if s.name != name and s.name not in env]
     if missing:
         raise MissingValueError(f"no value given for {', '.join(map(repr, missing))} "
                                 f"(pass them in at=...)")
+    point = [0.0 if s.name == name else env[s.name] for s in program.inputs]
+    where = [k for k, s in enumerate(program.inputs) if s.name == name]
+    out = program.output_slots[0]
 
     def f(t: float) -> float:
-        value: dict[Any, float] = {}
-        for node in order:
-            if isinstance(node, Symbol):
-                value[node] = t if node.name == name else env[node.name]
-            elif node.op.kind == "leaf":
-                value[node] = float(node.value)  # type: ignore[attr-defined]
-            else:
-                value[node] = apply_float(node.op, tuple(value[a] for a in node.args))
-        return value[expr]
+        for k in where:
+            point[k] = t
+        return program_values(program, point)[out]  # type: ignore[no-any-return]
 
     return f
 

@@ -14,16 +14,17 @@ PACKAGE = Path(symdiff.__file__).parent
 LAYERS = {
     "_errors": 0,
     "_ops": 1, "_traversal": 1, "_util": 1,
-    "_printing": 2, "_evaluation": 2,
-    "_expr": 3,
-    "_parse": 4, "_program": 4, "_compat": 4,
-    "_sweeps": 5, "_diff": 5, "interop": 5,
-    "_measure": 6, "_figures": 6, "codegen": 6, "tensor": 6,
-    "ad": 7, "numeric": 7,
-    "drawing": 8,
-    "studies": 9,
-    "cli": 10, "extend": 10,
-    "__init__": 11, "__main__": 11,
+    "_program": 2,
+    "_printing": 3, "_evaluation": 3,
+    "_expr": 4,
+    "_parse": 5, "_compat": 5, "_sweeps": 5,
+    "_diff": 6, "interop": 6,
+    "_measure": 7, "_figures": 7, "codegen": 7, "tensor": 7,
+    "ad": 8, "numeric": 8,
+    "drawing": 9,
+    "studies": 10,
+    "cli": 11, "extend": 11,
+    "__init__": 12, "__main__": 12,
 }
 # Libraries too heavy for `import symdiff` to pay for: only these units import them at the top.
 HEAVY = ("sympy", "numpy", "graphviz", "matplotlib", "networkx", "scipy", "numba", "jax", "dask")
@@ -110,7 +111,7 @@ def test_no_module_takes_another_modules_private_names():
 
 def test_heavy_dependencies_stay_at_the_edges():
     for dotted, path in modules():
-        if LAYERS[unit(dotted) if dotted != "__init__" else "__init__"] > 5:
+        if LAYERS[unit(dotted) if dotted != "__init__" else "__init__"] > 6:
             continue
         for node in _runtime_nodes(ast.parse(path.read_text())):
             if isinstance(node, ast.Import | ast.ImportFrom) and node.col_offset == 0:

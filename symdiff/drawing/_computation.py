@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import MissingValueError
 from .._evaluation import resolve_values
-from .._expr import Expr, Symbol, apply, as_expr
+from .._expr import Expr, Symbol, apply, as_expr, cse
 from .._measure import dag_size, tree_size
 from .._printing import to_text
-from .._program import cse, temporary_prefix
+from .._program import temporary_prefix
 from .._traversal import toposort
 from ..ad import forward_trace, reverse_trace
 from ._dot import (

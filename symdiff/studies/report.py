@@ -171,7 +171,7 @@ differentiation.</p>
           "adjoints ∂f/∂hᵢ back and gets ∂f/∂w and ∂f/∂b = 0.25 in one sweep.")
 def _seed(ctx: _Context) -> str:
     from .._diff import diff, grad
-    from .._program import cse
+    from .._expr import cse
     from ..ad import forward_trace, reverse_trace
     from ..drawing._computation import render_computation
     from .workloads import seed_sigmoid

@@ -1,0 +1,216 @@
+"""The forward and the reverse sweep: the chain rule, written once, over an algebra.
+
+Both sweeps walk a :class:`~symdiff.Program` (the IR). What a tangent or an adjoint *is* comes
+from an :class:`Algebra`:
+
+* :data:`EXPRESSIONS` — expressions (``diff``, ``derivative_table``, ``grad``, ``jacobian``);
+* :data:`FLOATS` — floats (numeric forward and reverse AD, the traces);
+* :data:`COUNT` — nothing but structure: how many chain-rule terms a sweep performs (the
+  operation counts of :meth:`symdiff.Tape.count_operations`).
+
+An op gives its local partials (``op.partials``, one rule per argument, over the namespace
+``F`` the algebra supplies), from which both sweeps derive ``Σᵢ ∂out/∂argᵢ · ṫᵢ`` and
+``argᵢ̄ += out̄ · ∂out/∂argᵢ``; an op may instead give whole JVP / VJP rules of its own
+(``op.jvp``, ``op.vjp``: matrix-valued ops need them). ``None`` stands for a structural zero
+and is never multiplied. (``symdiff.studies.swell.naive_diff`` is the one deliberate exception
+to "one sweep": it differentiates the *tree*, to show swell.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ._expr import SYMBOLIC as _SYMBOLIC_F
+from ._expr import Constant, add, mul
+from ._ops import FLOAT as _FLOAT_F
+from ._program import Program
+
+__all__ = ["Algebra", "EXPRESSIONS", "FLOATS", "COUNT", "forward", "reverse", "depends_on"]
+
+
+class Algebra:
+    """How the sweeps combine local partials with tangents (forward) and adjoints (reverse).
+
+    ``F`` is the namespace partial rules compute with (``None``: rules are not called, only
+    the structure matters). ``forward_term(partial, tangent, index)`` and
+    ``reverse_term(adjoint, partial)`` return the chain-rule term, or ``None`` for a
+    structural zero; ``add`` accumulates; ``is_zero`` says when a sum vanished.
+    """
+
+    F: Any = None
+
+    def forward_term(self, partial: Any, tangent: Any, index: int) -> Any:
+        return partial * tangent
+
+    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+        return adjoint * partial
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def is_zero(self, value: Any) -> bool:
+        return False
+
+
+_ZERO = Constant(0)
+
+
+class _Symbolic(Algebra):
+    """Expressions. The operand's derivative stands where the operand stood, so the product
+    rule reads (df)g + f(dg) and the chain rule u'·cos(u); the integer partials of +, - and
+    unary - build no ``1·d``."""
+
+    F = _SYMBOLIC_F
+
+    def forward_term(self, partial: Any, tangent: Any, index: int) -> Any:
+        if partial.__class__ is int:
+            if partial == 0:
+                return None
+            return tangent if partial == 1 else mul(partial, tangent)
+        return mul(tangent, partial) if index == 0 else mul(partial, tangent)
+
+    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+        if partial.__class__ is int:
+            if partial == 0:
+                return None
+            return adjoint if partial == 1 else mul(partial, adjoint)
+        return mul(adjoint, partial)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return add(a, b)
+
+    def is_zero(self, value: Any) -> bool:
+        return value is _ZERO
+
+
+class _Float(Algebra):
+    """Floats: numeric forward and reverse mode."""
+
+    F = _FLOAT_F
+
+    def forward_term(self, partial: Any, tangent: Any, index: int) -> Any:
+        return float(partial) * tangent
+
+    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+        return adjoint * float(partial)
+
+
+class _Count(Algebra):
+    """Structure only: every term is one multiply-add; ``terms`` counts them."""
+
+    def __init__(self) -> None:
+        self.terms = 0
+
+    def forward_term(self, partial: Any, tangent: Any, index: int) -> Any:
+        self.terms += 1
+        return True
+
+    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+        self.terms += 1
+        return True
+
+    def add(self, a: Any, b: Any) -> Any:
+        return True
+
+
+EXPRESSIONS: Algebra = _Symbolic()
+FLOATS: Algebra = _Float()
+
+
+def COUNT() -> Any:
+    """A fresh operation-counting algebra (its ``terms`` start at 0)."""
+    return _Count()
+
+
+def depends_on(program: Program, slots: Iterable[int]) -> list[bool]:
+    """For every slot, whether its value depends on one of ``slots`` (one forward pass)."""
+    live = [False] * program.n_slots
+    for s in slots:
+        live[s] = True
+    for out, _, args, _ in program.equations:
+        for a in args:
+            if live[a]:
+                live[out] = True
+                break
+    return live
+
+
+def forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int, Any]],
+            algebra: Algebra) -> list[Any]:
+    """Tangents of every slot (``None`` = structurally zero), from ``seeds`` ``(slot,
+    tangent)``. ``primal`` holds each slot's value (the program's nodes for
+    :data:`EXPRESSIONS`, floats for :data:`FLOATS`, anything for :func:`COUNT`)."""
+    tangent: list[Any] = [None] * program.n_slots
+    for slot, seed in seeds:
+        tangent[slot] = seed
+    F, term, add_, is_zero = algebra.F, algebra.forward_term, algebra.add, algebra.is_zero
+    # When the primal values are the program's own nodes, a node's arguments are its
+    # operands' values: no list to build per equation (the hot path of symbolic diff).
+    nodes = primal if primal is program.nodes else None
+    for out, op, args, _ in program.equations:
+        argvals: Any = None if nodes is None else nodes[out].args
+        rule = op.jvp
+        if rule is not None:
+            tangents = [tangent[a] for a in args]
+            if any(t is not None for t in tangents):
+                if argvals is None:
+                    argvals = [primal[a] for a in args]
+                tangent[out] = rule(F, argvals, primal[out], tangents)
+            continue
+        total = None
+        partials = op.partials
+        for j, a in enumerate(args):
+            t = tangent[a]
+            if t is None:
+                continue
+            if F is None:
+                partial = None
+            else:
+                if argvals is None:
+                    argvals = [primal[i] for i in args]
+                partial = partials[j](F, *argvals, primal[out])
+            contribution = term(partial, t, j)
+            if contribution is None:
+                continue
+            total = contribution if total is None else add_(total, contribution)
+        tangent[out] = None if total is None or is_zero(total) else total
+    return tangent
+
+
+def reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[int, Any]],
+            algebra: Algebra, live: Sequence[bool]) -> list[Any]:
+    """Adjoints of every slot (``None`` = structurally zero), from ``cotangents`` ``(slot,
+    adjoint)`` of the outputs. Only slots marked ``live`` (those that depend on the
+    variables of interest: :func:`depends_on`) receive adjoints."""
+    adjoint: list[Any] = [None] * program.n_slots
+    F, term, add_ = algebra.F, algebra.reverse_term, algebra.add
+    for slot, seed in cotangents:
+        if live[slot]:
+            previous = adjoint[slot]
+            adjoint[slot] = seed if previous is None else add_(previous, seed)
+    for out, op, args, _ in reversed(program.equations):
+        bar = adjoint[out]
+        if bar is None:
+            continue
+        argvals: Any = (None if F is None else
+                        primal[out].args if primal is program.nodes else [primal[a] for a in args])
+        rule = op.vjp
+        if rule is not None:
+            contributions = rule(F, argvals, primal[out], bar)
+        else:
+            contributions = None
+        partials = op.partials
+        for j, a in enumerate(args):
+            if not live[a]:
+                continue
+            if contributions is not None:
+                contribution = contributions[j]
+            else:
+                partial = None if F is None else partials[j](F, *argvals, primal[out])
+                contribution = term(bar, partial)
+            if contribution is None:
+                continue
+            previous = adjoint[a]
+            adjoint[a] = contribution if previous is None else add_(previous, contribution)
+    return adjoint
