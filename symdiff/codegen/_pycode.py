@@ -25,17 +25,16 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import itertools
 import keyword
 import numbers
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, cast
+from typing import Any
 
 from .._errors import ConversionError, SymdiffError
-from .._expr import Constant, Expr, Symbol, as_expr
-from .._ops import CONST, OPS, SYMBOL, Op
-from .._traversal import toposort, use_counts
+from .._expr import Expr, Symbol, as_expr
+from .._ops import OPS, Op
+from .._program import Program, lower
 from ._backends import BACKENDS, Backend, dotted_name, get_backend
 from ._runtime import SAFE_BUILTINS
 
@@ -283,52 +282,55 @@ class _Template:
 # --- the straight-line body ----------------------------------------------------------------
 
 
-_TEMPORARY = re.compile(r"\bt(\d+)\b")
 #: Programs with more temporaries than this reuse the names of dead ones, so that Python frees
 #: each intermediate float (or array) as soon as it is no longer needed: a smaller working set
 #: that is markedly faster for large programs, and the only way NumPy code on large arrays fits
 #: in memory. Smaller programs keep one name per value, which reads better.
 REUSE_NAMES_ABOVE = 100
 
+# While statements are generated, a reference to a temporary is written as this marker
+# around its slot number; names are given afterwards, by liveness (no code contains \x00).
+_REF = "\x00"
 
-def _reuse_names(lines: list[str], outputs: list[str]) -> tuple[list[str], list[str]]:
-    """Rename temporaries ``t<k>`` so that a name is reused once its value is dead."""
-    last: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        target, _, text = line.partition(" = ")
-        for ref in _TEMPORARY.findall(text):
-            last[ref] = i
-    for text in outputs:
-        for ref in _TEMPORARY.findall(text):
-            last[ref] = len(lines)
-    register: dict[str, str] = {}
+
+def _name_temporaries(statements: list[tuple[int, str]], outputs: list[str], reuse: bool
+                      ) -> tuple[list[str], list[str]]:
+    """Give the temporaries (slots) of ``statements`` their names: ``t0, t1 …`` in order of
+    definition, or, with ``reuse``, the name of a temporary whose value is dead."""
+    pieces = [text.split(_REF) for _, text in statements]
+    output_pieces = [text.split(_REF) for text in outputs]
+    last: dict[int, int] = {}
+    for i, parts in enumerate(pieces):
+        for ref in parts[1::2]:
+            last[int(ref)] = i
+    for parts in output_pieces:
+        for ref in parts[1::2]:
+            last[int(ref)] = len(statements)
+    name: dict[int, str] = {}
     free: list[str] = []
     count = 0
 
-    def rename(text: str) -> str:
-        return _TEMPORARY.sub(lambda m: register[m.group(1)], text)
+    def text_of(parts: list[str]) -> str:
+        return "".join(name[int(p)] if k % 2 else p for k, p in enumerate(parts))
 
-    renamed = []
-    for i, line in enumerate(lines):
-        target, _, text = line.partition(" = ")
-        defined = _TEMPORARY.fullmatch(target)
-        if defined is None:  # numpy's set-up lines
-            renamed.append(line)
-            continue
-        refs = set(_TEMPORARY.findall(text))
-        text = rename(text)
-        free.extend(register[ref] for ref in sorted(refs) if last[ref] == i)
+    lines = []
+    for i, ((slot, _), parts) in enumerate(zip(statements, pieces, strict=True)):
+        text = text_of(parts)
+        if reuse:
+            free.extend(name[ref] for ref in sorted({int(r) for r in parts[1::2]})
+                        if last[ref] == i)
         if free:
-            name = free.pop()
+            target = free.pop()
         else:
-            name, count = f"t{count}", count + 1
-        register[defined.group(1)] = name
-        renamed.append(f"{name} = {text}")
-    return renamed, [rename(text) for text in outputs]
+            target, count = f"t{count}", count + 1
+        name[slot] = target
+        lines.append(f"{target} = {text}")
+    return lines, [text_of(parts) for parts in output_pieces]
 
 
 class FunctionSource:
-    """One generated function: its statements, return expression and the ops it uses."""
+    """One generated function: its statements, return expression and the ops it uses,
+    written from the program IR of its outputs (:func:`symdiff._program.lower`)."""
 
     def __init__(self, name: str, args: tuple[Symbol, ...], exprs: Any, backend: Backend,
                  reserved: frozenset[str]) -> None:
@@ -338,94 +340,83 @@ class FunctionSource:
         self.params = _identifiers(args, reserved)
         roots: list[Expr] = []
         self.structure = _flatten(exprs, roots)
-        order = toposort(roots)
-        arg_set = set(args)
-        missing = sorted({n.name for n in order if n.op is SYMBOL and n not in arg_set})
-        if missing:
+        try:
+            program = lower(roots, inputs=args)
+        except SymdiffError:
+            arg_set = set(args)
+            missing = sorted({s.name for s in lower(roots).inputs if s not in arg_set})
             raise SymdiffError(f"the expression depends on {', '.join(map(repr, missing))}, "
-                               f"which {'is' if len(missing) == 1 else 'are'} not among args")
+                               f"which {'is' if len(missing) == 1 else 'are'} not among args"
+                               ) from None
         self.ops: dict[Op, None] = {}
         self.imports: dict[str, None] = {}
-        self.body = self._statements(roots, order)
+        self.body = self._statements(program)
 
-    def _statements(self, roots: list[Expr], order: list[Expr]) -> list[str]:
-        """One statement per operation of the three-address program, except that an
-        operation used once is written into its user's expression (to a bounded depth)."""
+    def _statements(self, program: Program) -> list[str]:
+        """One statement per operation of the program, except that an operation used once
+        is written into its user's expression (to a bounded depth)."""
         backend = self.backend
-        arrays = backend.arrays
-        lines = [backend.prologue.format(p=p, m=backend.module) for p in self.params
-                 ] if backend.prologue else []
-        # node -> (code, precedence, inline depth); names and literals have depth 0.
-        code: dict[Expr, tuple[str, int, int]] = {
-            s: (p, _ATOM, 0) for s, p in zip(self.args, self.params, strict=True)}
-        uses = use_counts(order, roots)
+        prologue = [backend.prologue.format(p=p, m=backend.module) for p in self.params
+                    ] if backend.prologue else []
+        # slot -> (code, precedence, inline depth); names and literals have depth 0.
+        code: list[tuple[str, int, int]] = [(p, _ATOM, 0) for p in self.params]
+        for c in program.constants:
+            text = _literal(c.value)
+            code.append((text, _FACTOR if text.startswith("-") else _ATOM, 0))
+        code.extend([("", 0, 0)] * len(program.equations))
+        is_constant = [False] * len(self.params) + [True] * len(program.constants)
+        is_constant.extend([False] * len(program.equations))
+        uses = program.uses
         templates: dict[Op, _Template] = {}
+        statements: list[tuple[int, str]] = []
 
-        temporaries = itertools.count()
+        def name(slot: int, text: str) -> tuple[str, int, int]:
+            statements.append((slot, text))
+            code[slot] = (f"{_REF}{slot}{_REF}", _ATOM, 0)
+            return code[slot]
 
-        def name(node: Expr, text: str) -> tuple[str, int, int]:
-            target = f"t{next(temporaries)}"
-            lines.append(f"{target} = {text}")
-            code[node] = (target, _ATOM, 0)
-            return code[node]
-
-        def operand(node: Expr) -> tuple[str, int, int]:
-            found = code.get(node)
-            if found is not None:
-                return found
-            # a constant (the program names every operation)
-            text = _literal(cast(Constant, node).value)
-            return text, _FACTOR if text.startswith("-") else _ATOM, 0
-
-        # The three-address program of cse(roots, three_address=True): every operation in
-        # topological order (walked here directly, as cse would walk the same order again).
-        for node in order:
-            if not node.args:
-                continue
-            template = templates.get(node.op) or templates.setdefault(
-                node.op, _Template(node.op, self.backend))
+        for out, op, args, _ in program.equations:
+            template = templates.get(op) or templates.setdefault(op, _Template(op, backend))
             parts, depth = [], 0
             # NumPy semantics (inf, nan, warnings) also for an operation on constants alone,
             # which Python would otherwise compute (and raise on) with its own floats.
-            wrap = backend.constant and all(a.op is CONST for a in node.args)
-            for i, arg in enumerate(node.args):
-                text, precedence, d = operand(arg)
+            wrap = backend.constant and all(is_constant[a] for a in args)
+            for i, a in enumerate(args):
+                text, precedence, d = code[a]
                 if wrap:
                     text, precedence = backend.constant.format(text, m=backend.module), _ATOM
                 if d and (not template.once[i] or d >= MAX_INLINE_DEPTH):
-                    text, precedence, d = name(arg, text)
+                    text, precedence, d = name(a, text)
                 if precedence < template.needs[i]:
                     text = f"({text})"
                 parts.append(text)
                 depth = max(depth, d)
             text = template.format(parts)
             self.imports.update(dict.fromkeys(template.imports))
-            if uses[node] == 1:
-                code[node] = (text, template.precedence, depth + 1)
+            if uses[out] == 1:
+                code[out] = (text, template.precedence, depth + 1)
             else:
-                name(node, text)
-            self.ops[node.op] = None
-        outputs = [operand(root)[:2] for root in roots]
-        if arrays:
-            lines.extend(self._broadcast(roots, order, outputs))
-        self.outputs = [f"({text})" if precedence < _TEST else text
+                name(out, text)
+            self.ops[op] = None
+        outputs = [code[s][:2] for s in program.output_slots]
+        broadcast = self._broadcast(program, outputs) if backend.arrays else []
+        outputs_text = [f"({text})" if precedence < _TEST else text
                         for text, precedence in outputs]
-        if next(temporaries) > REUSE_NAMES_ABOVE:
-            lines, self.outputs = _reuse_names(lines, self.outputs)
-        return lines
+        lines, self.outputs = _name_temporaries(statements, outputs_text,
+                                                len(statements) > REUSE_NAMES_ABOVE)
+        return prologue + lines + broadcast
 
-    def _broadcast(self, roots: list[Expr], order: list[Expr],
-                   outputs: list[tuple[str, int]]) -> list[str]:
+    def _broadcast(self, program: Program, outputs: list[tuple[str, int]]) -> list[str]:
         """Make outputs that do not depend on every argument broadcast to the inputs' shape."""
-        bit: dict[Expr, int] = {s: 1 << i for i, s in enumerate(self.args)}
-        mask: dict[Expr, int] = {}
-        for node in order:
-            m = bit.get(node, 0)
-            for a in node.args:
+        mask = [1 << i for i in range(len(self.args))] + [0] * (
+            len(program.constants) + len(program.equations))
+        for out, _, args, _ in program.equations:
+            m = 0
+            for a in args:
                 m |= mask[a]
-            mask[node] = m
+            mask[out] = m
         full = (1 << len(self.args)) - 1
-        partial = [i for i, r in enumerate(roots) if mask[r] != full]
+        partial = [i for i, s in enumerate(program.output_slots) if mask[s] != full]
         if not partial:
             return []
         module = self.backend.module
