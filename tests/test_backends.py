@@ -154,3 +154,104 @@ def test_generated_code_can_import_only_its_backends_modules():
                      "jax")
     with pytest.raises(SymdiffError, match="safety check"):
         check_source(ast.parse("import jax.numpy\ndef f(x):\n    return jax.config"), "jax")
+
+
+# --- vector arguments and array outputs ------------------------------------------------------
+
+XS = symdiff.symbols("x1 x2 x3")
+Y = symdiff.Symbol("y")
+ROSEN = sum(100 * (XS[i + 1] - XS[i] ** 2) ** 2 + (1 - XS[i]) ** 2 for i in range(2))
+
+
+def _available(backends=tuple(BACKENDS)):
+    return [pytest.param(b, marks=pytest.mark.skipif(
+        bool(BACKENDS[b].requires) and _missing(BACKENDS[b].requires),
+        reason=f"{b} is not installed")) for b in backends]
+
+
+@pytest.fixture(autouse=True)
+def _x64(request):
+    """JAX computes in float32 unless asked: compare its numbers in float64."""
+    if "jax" in request.node.name and not _missing("jax"):
+        import jax
+
+        with jax.enable_x64(True):
+            yield
+    else:
+        yield
+
+
+def _missing(module):
+    try:
+        __import__(module)
+    except ImportError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("backend", _available())
+def test_a_sequence_of_symbols_is_one_array_parameter(backend, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
+    exprs = [ROSEN * Y, symdiff.grad(ROSEN, XS)]
+    vector = lambdify([XS, Y], exprs, backend=backend)
+    scalars = lambdify([*XS, Y], exprs)
+    point = [0.3, -1.2, 2.0]
+    for given in (point, tuple(point), np.array(point)):
+        got = vector(given, 0.5)
+        expected = scalars(*point, 0.5)
+        assert close(float(got[0]), expected[0], rel=1e-6)
+        assert [close(float(a), b, rel=1e-6) for a, b in zip(got[1], expected[1],
+                                                             strict=True)] == [True] * 3
+    assert vector.args == (XS, Y)
+    assert "def f(v0, y):" in vector.source and "x1 = v0[0]" in vector.source
+
+
+@pytest.mark.parametrize("backend", _available())
+def test_array_output_has_the_declared_shape_on_every_backend(backend, tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
+    hessian = symdiff.hessian(ROSEN, XS)
+    f = lambdify([XS], hessian, backend=backend, output="array")
+    point = np.array([0.3, -1.2, 2.0])
+    got = np.asarray(f(point))
+    expected = np.array(lambdify([*XS], hessian)(*point))
+    assert got.shape == (3, 3)
+    assert np.allclose(got, expected, rtol=1e-6, atol=0)
+    g = lambdify([XS], symdiff.grad(ROSEN, XS), backend=backend, output="array")
+    assert np.asarray(g(point)).shape == (3,)
+    h = lambdify([XS], ROSEN, backend=backend, output="array")
+    assert np.asarray(h(point)).shape == ()
+
+
+@pytest.mark.parametrize("backend", _available(("numpy", "jax")))
+def test_array_output_on_array_backends_appends_the_broadcast_shape(backend):
+    f = lambdify([XS[0], XS[1]], [[XS[0] * XS[1], 1.0], [XS[0], XS[1] ** 2]], backend=backend,
+                 output="array")
+    got = np.asarray(f(np.arange(4.0), 2.0))
+    assert got.shape == (2, 2, 4)
+    assert got[0, 1].tolist() == [1.0] * 4 and got[1, 1].tolist() == [4.0] * 4
+    assert got[0, 0].tolist() == [0.0, 2.0, 4.0, 6.0]
+    points = np.array([[0.3, -1.2, 2.0], [1.0, 1.0, 1.0]]).T  # columns are points
+    hessians = np.asarray(lambdify([XS], symdiff.hessian(ROSEN, XS), backend=backend,
+                                   output="array")(points))
+    assert hessians.shape == (3, 3, 2)
+
+
+def test_vector_and_array_errors_are_clear():
+    with pytest.raises(SymdiffError, match="rectangular"):
+        lambdify([Y], [[Y, Y], [Y]], output="array")
+    with pytest.raises(SymdiffError, match="output must be one of"):
+        lambdify([Y], Y, output="list")
+    with pytest.raises(symdiff.ConversionError, match="sequence of symbols"):
+        lambdify([[Y, 2]], Y)
+    with pytest.raises(SymdiffError, match="more than once"):
+        lambdify([XS, XS[0]], Y)
+
+
+def test_vector_functions_pickle_and_write_standalone_modules(tmp_path):
+    import pickle
+
+    f = lambdify([XS, Y], symdiff.grad(ROSEN * Y, XS), output="array")
+    g = pickle.loads(pickle.dumps(f))
+    assert g([1.0, 2.0, 3.0], 2.0).tolist() == f([1.0, 2.0, 3.0], 2.0).tolist()
+    source = symdiff.module_source({"rosen": ROSEN}, [XS])
+    assert "def rosen(v0):" in source and "x1 = v0[0]" in source

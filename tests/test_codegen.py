@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import symdiff
 from symdiff import DomainError, SymdiffError, lambdify, value_and_grad, workloads
 from symdiff._ops import FLOAT, OPS, Op
-from symdiff.codegen._pycode import MAX_INLINE_DEPTH, check_source
+from symdiff.codegen import MAX_INLINE_DEPTH, check_source
 from tests.strategies import KINKED, SMOOTH, VARIABLES, X, Y, Z, close, expressions, points
 
 x, w, b = symdiff.symbols("x w b")

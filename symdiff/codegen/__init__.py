@@ -6,6 +6,7 @@ are re-exported at the top level of :mod:`symdiff`. A target is a :class:`Backen
 """
 
 from ._backends import BACKENDS, JAX, MATH, NUMBA, NUMPY, Backend, get_backend
+from ._check import check_source
 from ._lambdify import (
     CompiledFunction,
     cache_dir,
@@ -14,7 +15,7 @@ from ._lambdify import (
     value_and_grad,
     write_module,
 )
-from ._pycode import MAX_INLINE_DEPTH, check_source
+from ._pycode import MAX_INLINE_DEPTH
 
 __all__ = ["BACKENDS", "JAX", "MATH", "MAX_INLINE_DEPTH", "NUMBA", "NUMPY", "Backend",
            "CompiledFunction", "cache_dir", "check_source", "get_backend", "lambdify",

@@ -17,6 +17,7 @@ one by name. This module writes no code: :mod:`._pycode` asks a backend for temp
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import keyword
 import linecache
@@ -66,6 +67,8 @@ class Backend:
     the backend's semantics (nan, inf, warnings) also hold there.
     requires: the package the backend needs, imported when it is first used.
     always_import: modules every generated module imports (numba, for its decorators).
+    array_module: the module of ``output="array"``'s arrays; ``fills``: whether the function
+    assigns into a preallocated array (False for immutable arrays: it stacks the outputs).
     code / helpers: the backend's own per-op templates and helper sources, by op name.
     """
 
@@ -78,6 +81,8 @@ class Backend:
     constant: str = ""
     requires: str = ""
     always_import: tuple[str, ...] = ()
+    array_module: str = "numpy"
+    fills: bool = True
     code: dict[str, str] = field(default_factory=dict)
     helpers: dict[str, str] = field(default_factory=dict)
 
@@ -121,8 +126,8 @@ class Backend:
         itself (numba's cannot: a plain Python trampoline takes it instead)."""
         return True
 
-    def compile(self, source: str, name: str, params: tuple[str, ...],
-                check: Checker) -> Any:
+    def compile(self, source: str, name: str, params: tuple[str, ...], check: Checker,
+                vectors: tuple[bool, ...] = ()) -> Any:
         """The function ``name`` of ``source``, checked by ``check`` and run in a restricted
         namespace; its lines are registered in :mod:`linecache` while it lives."""
         self.load()
@@ -163,8 +168,8 @@ class _Numba(Backend):
     def binds_self(self) -> bool:
         return False
 
-    def compile(self, source: str, name: str, params: tuple[str, ...],
-                check: Checker) -> Any:
+    def compile(self, source: str, name: str, params: tuple[str, ...], check: Checker,
+                vectors: tuple[bool, ...] = ()) -> Any:
         self.load()
         path = write_cached(source)
         # numba reloads cached code by importing the function's module by name: register it
@@ -194,12 +199,19 @@ class _Numba(Backend):
         for p in params:
             if not p.isidentifier() or keyword.iskeyword(p):
                 raise SymdiffError(f"bad parameter name {p!r}")
-        call = ", ".join(params)
+        # A vector parameter enters as a contiguous float64 array (what the signature says).
+        call = ", ".join(f"_array({p})" if vector else p
+                         for p, vector in zip(params, vectors or [False] * len(params),
+                                              strict=True))
         trampoline = f"def {name}({', '.join(['self', *params])}):\n    return _jit({call})\n"
         filename = unique_name(self.name)
-        space = namespace(path.stem, frozenset(), _jit=entry)
+        import numpy
+
+        space = namespace(path.stem, frozenset({"numba"}), _jit=entry,
+                          _array=functools.partial(numpy.ascontiguousarray, dtype=numpy.float64))
         function = execute(trampoline, filename,
-                           lambda tree: check(tree, MATH, frozenset({"_jit"})), space)[name]
+                           lambda tree: check(tree, MATH, frozenset({"_jit", "_array"})),
+                           space)[name]
         weakref.finalize(function, linecache.cache.pop, filename, None)
         function.dispatcher = dispatcher
         return function
@@ -232,6 +244,7 @@ NUMBA = _Numba("numba", "math", ("math", "numba", "numpy"), requires="numba",
 #: (float32 unless jax's x64 mode is on, as everywhere in JAX).
 JAX = Backend("jax", "jax.numpy", ("jax", "jax.numpy"), family="numpy", arrays=True,
               prologue="{p} = {m}.asarray({p})", constant="{m}.asarray({0})", requires="jax",
+              array_module="jax.numpy", fills=False,
               code={"sigmoid": "_sigmoid({0})"}, helpers={"sigmoid": _JAX_SIGMOID})
 
 #: The backends by name.

@@ -39,11 +39,12 @@ from .._diff import grad
 from .._errors import SymdiffError
 from .._expr import Symbol, as_expr
 from ._backends import BACKENDS, Backend, get_backend
+from ._check import check_source
 from ._pycode import (
+    Arg,
     FunctionSource,
     check_args,
     check_function_name,
-    check_source,
     module_text,
     reserved_names,
 )
@@ -93,12 +94,13 @@ def _standalone(source: str, name: str) -> str:
             .replace(f"def {name}(self)", f"def {name}()", 1))
 
 
-def _rebuild(source: str, name: str, backend: Backend | str, args: tuple[Symbol, ...],
+def _rebuild(source: str, name: str, backend: Backend | str, args: tuple[Arg, ...],
              params: tuple[str, ...]) -> CompiledFunction:
     # A built-in backend travels (and pickles) by name, one of the caller's own by value.
     spec = (source, name, backend, tuple(args), tuple(params))
     target = get_backend(backend)
-    function = target.compile(source, name, params, check_source)
+    vectors = tuple(isinstance(a, tuple) for a in args)
+    function = target.compile(source, name, params, check_source, vectors)
     # A method's TypeError for a wrong argument count counts self: say it is a method.
     function.__qualname__ = f"{CompiledFunction.__name__}.{name}"
     function.source = _standalone(source, name)
@@ -114,12 +116,17 @@ def _spec_backend(backend: Backend) -> Backend | str:
     return backend.name if BACKENDS.get(backend.name) is backend else backend
 
 
-def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: str = "f"
-             ) -> Callable[..., Any]:
-    """A compiled function of ``args`` (symbols, in call order) computing ``exprs``.
+def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: str = "f",
+             output: str = "tuple") -> Callable[..., Any]:
+    """A compiled function of ``args`` (in call order) computing ``exprs``.
 
-    ``exprs`` is one expression (the function returns a float) or a sequence, possibly nested
-    (it returns tuples of the same shape). Shared subexpressions are computed once. Backends:
+    Each element of ``args`` is a symbol (a number) or a sequence of symbols, which is one
+    parameter taking an array (SymPy's nested-args convention: ``lambdify([xs, y], e)`` is
+    called as ``f(array, y)``). ``exprs`` is one expression (the function returns a float) or
+    a sequence, possibly nested (it returns tuples of the same shape); with
+    ``output="array"`` it returns one NumPy array of that shape instead (on array backends,
+    that shape followed by the inputs' broadcast shape). Shared subexpressions are computed
+    once. Backends:
     ``"math"`` (plain Python floats, same numbers as :meth:`Expr.evaluate`), ``"numpy"``
     (vectorized over arrays, with broadcasting), ``"numba"`` (the same code compiled by
     ``numba.njit``, cached on disk), ``"jax"`` (``jax.numpy``, jit-able) or a
@@ -138,11 +145,16 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     def f(x, w, b):
         return 1.0 / (exp(-(w * x + b)) + 1.0)
     <BLANKLINE>
+    >>> xs = symdiff.symbols("x1 x2")
+    >>> g = lambdify([xs], symdiff.hessian(xs[0]**2 * xs[1], xs), output="array")
+    >>> g([3.0, 2.0])
+    array([[4., 6.],
+           [6., 0.]])
     """
     target = get_backend(backend)
     reserved = reserved_names(target)
     function = FunctionSource(check_function_name(name, reserved), check_args(args), exprs,
-                              target, reserved)
+                              target, reserved, output)
     source = module_text([function], target, bound=target.binds_self)
     compiled = _rebuild(source, name, _spec_backend(target), function.args,
                         tuple(function.params))

@@ -28,19 +28,23 @@ import functools
 import keyword
 import numbers
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._errors import ConversionError, SymdiffError
 from .._expr import Expr, Symbol, as_expr
 from .._ops import OPS, Op
 from .._program import Program, lower
-from ._backends import BACKENDS, Backend, dotted_name, get_backend
-from ._runtime import SAFE_BUILTINS
+from ._backends import BACKENDS, Backend, dotted_name
 
-__all__ = ["FunctionSource", "module_text", "check_source", "reserved_names", "check_args",
-           "check_function_name", "allowed_modules", "SAFE_BUILTINS", "MAX_INLINE_DEPTH",
-           "REUSE_NAMES_ABOVE"]
+__all__ = ["FunctionSource", "module_text", "reserved_names", "check_args", "Arg",
+           "check_function_name", "allowed_modules", "allowed_attributes", "MAX_INLINE_DEPTH",
+           "REUSE_NAMES_ABOVE", "OUTPUTS"]
+
+#: What a generated function returns: nested tuples as the outputs are nested, or one array.
+OUTPUTS = ("tuple", "array")
+#: One parameter: a symbol (a number), or a tuple of symbols (one array of numbers).
+Arg = Symbol | tuple[Symbol, ...]
 
 
 def allowed_modules() -> frozenset[str]:
@@ -52,11 +56,12 @@ def _module_roots() -> frozenset[str]:
     return frozenset(m.split(".")[0] for m in allowed_modules())
 
 # Names the generator itself uses; user symbols never take them.
-_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit"})
+_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit", "_out", "_array"})
 # Module attributes the generator itself uses, besides the op table's.
-_OWN_ATTRIBUTES = frozenset({"asarray", "float64", "shape", "broadcast_shapes", "zeros", "njit"})
+_OWN_ATTRIBUTES = frozenset({"asarray", "float64", "shape", "broadcast_shapes", "zeros", "njit",
+                             "empty"})
 _PLAIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
-_GENERATED_NAME = re.compile(r"[at]\d+\Z")
+_GENERATED_NAME = re.compile(r"[atv]\d+\Z")
 _MAX_NESTING = 32
 
 
@@ -116,7 +121,7 @@ def reserved_names(backend: Backend | None = None) -> frozenset[str]:
             | roots | _INTERNAL | _facts(backend)[0])
 
 
-def _allowed_attributes(backend: Backend | None = None) -> frozenset[str]:
+def allowed_attributes(backend: Backend | None = None) -> frozenset[str]:
     return _OWN_ATTRIBUTES | _facts(backend)[1]
 
 
@@ -137,21 +142,58 @@ def check_function_name(name: Any, reserved: frozenset[str]) -> str:
 # --- arguments and outputs -----------------------------------------------------------------
 
 
-def check_args(args: Any) -> tuple[Symbol, ...]:
-    """``args`` as a tuple of distinct symbols (a single symbol is accepted too)."""
+def check_args(args: Any) -> tuple[Arg, ...]:
+    """``args`` as a tuple of parameters: each a symbol, or a sequence of symbols that is one
+    array parameter (SymPy's nested-args convention). A single symbol is accepted too. Every
+    symbol appears once."""
     if isinstance(args, Symbol):
         return (args,)
     if isinstance(args, (str, bytes)) or not isinstance(args, Iterable):
         raise ConversionError(f"args must be a symbol or a sequence of symbols, not {args!r}")
-    result = tuple(args)
+    result: list[Arg] = []
     seen: set[Symbol] = set()
-    for arg in result:
-        if not isinstance(arg, Symbol):
-            raise ConversionError(f"every argument must be a symbol, not {arg!r}")
-        if arg in seen:
-            raise SymdiffError(f"argument {arg.name!r} appears more than once in args")
-        seen.add(arg)
-    return result
+    for arg in args:
+        if isinstance(arg, Symbol):
+            members: tuple[Any, ...] = (arg,)
+            result.append(arg)
+        elif isinstance(arg, Iterable) and not isinstance(arg, (str, bytes, Expr)):
+            members = tuple(arg)
+            result.append(members)
+        else:
+            members = (arg,)
+        for member in members:
+            if not isinstance(member, Symbol):
+                raise ConversionError(f"every argument must be a symbol or a sequence of "
+                                      f"symbols (one array parameter), not {member!r}")
+            if member in seen:
+                raise SymdiffError(f"argument {member.name!r} appears more than once in args")
+            seen.add(member)
+    return tuple(result)
+
+
+def output_shape(structure: Any) -> tuple[int, ...]:
+    """The array shape of a nesting of outputs (``()`` for one expression); it must be
+    rectangular."""
+    if isinstance(structure, int):
+        return ()
+    shapes = {output_shape(s) for s in structure}
+    if len(shapes) > 1:
+        raise SymdiffError("output='array' needs outputs nested as a rectangular array; "
+                           f"these rows have shapes {sorted(shapes)}")
+    return (len(structure), *(shapes.pop() if shapes else ()))
+
+
+def _leaves(structure: Any) -> list[tuple[tuple[int, ...], int]]:
+    """(index in the array, output number) of every output, in order (iteratively)."""
+    found: list[tuple[tuple[int, ...], int]] = []
+    stack: list[tuple[tuple[int, ...], Any]] = [((), structure)]
+    while stack:
+        index, item = stack.pop()
+        if isinstance(item, int):
+            found.append((index, item))
+        else:
+            stack.extend((((*index, k), s) for k, s in reversed(list(enumerate(item)))))
+    return found
 
 
 def _flatten(exprs: Any, roots: list[Expr], depth: int = 0) -> Any:
@@ -330,20 +372,36 @@ def _name_temporaries(statements: list[tuple[int, str]], outputs: list[str], reu
 
 class FunctionSource:
     """One generated function: its statements, return expression and the ops it uses,
-    written from the program IR of its outputs (:func:`symdiff._program.lower`)."""
+    written from the program IR of its outputs (:func:`symdiff._program.lower`).
 
-    def __init__(self, name: str, args: tuple[Symbol, ...], exprs: Any, backend: Backend,
-                 reserved: frozenset[str]) -> None:
+    ``args`` are the parameters (symbols, or tuples of symbols taking one array each);
+    ``output`` is ``"tuple"`` (nested as ``exprs``) or ``"array"`` (one array of that shape,
+    and on array backends of that shape followed by the inputs' broadcast shape).
+    """
+
+    def __init__(self, name: str, args: tuple[Arg, ...], exprs: Any, backend: Backend,
+                 reserved: frozenset[str], output: str = "tuple") -> None:
+        if output not in OUTPUTS:
+            raise SymdiffError(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}")
         self.name = name
         self.args = args
         self.backend = backend
-        self.params = _identifiers(args, reserved)
+        self.output = output
+        self.symbols = tuple(s for a in args for s in (a if isinstance(a, tuple) else (a,)))
+        self.names = _identifiers(self.symbols, reserved)  # each symbol's name in the code
+        self.params = []
+        position = 0
+        for i, a in enumerate(args):
+            self.params.append(self.names[position] if isinstance(a, Symbol) else f"v{i}")
+            position += 1 if isinstance(a, Symbol) else len(a)
+        self.vectors = [isinstance(a, tuple) for a in args]
         roots: list[Expr] = []
         self.structure = _flatten(exprs, roots)
+        self.shape = output_shape(self.structure) if output == "array" else None
         try:
-            program = lower(roots, inputs=args)
+            program = lower(roots, inputs=self.symbols)
         except SymdiffError:
-            arg_set = set(args)
+            arg_set = set(self.symbols)
             missing = sorted({s.name for s in lower(roots).inputs if s not in arg_set})
             raise SymdiffError(f"the expression depends on {', '.join(map(repr, missing))}, "
                                f"which {'is' if len(missing) == 1 else 'are'} not among args"
@@ -358,13 +416,19 @@ class FunctionSource:
         backend = self.backend
         prologue = [backend.prologue.format(p=p, m=backend.module) for p in self.params
                     ] if backend.prologue else []
+        named = iter(self.names)
+        for parameter, param in zip(self.args, self.params, strict=True):
+            if isinstance(parameter, tuple):  # a vector parameter: name its elements
+                prologue.extend(f"{next(named)} = {param}[{k}]" for k in range(len(parameter)))
+            else:
+                next(named)
         # slot -> (code, precedence, inline depth); names and literals have depth 0.
-        code: list[tuple[str, int, int]] = [(p, _ATOM, 0) for p in self.params]
+        code: list[tuple[str, int, int]] = [(p, _ATOM, 0) for p in self.names]
         for c in program.constants:
             text = _literal(c.value)
             code.append((text, _FACTOR if text.startswith("-") else _ATOM, 0))
         code.extend([("", 0, 0)] * len(program.equations))
-        is_constant = [False] * len(self.params) + [True] * len(program.constants)
+        is_constant = [False] * len(self.names) + [True] * len(program.constants)
         is_constant.extend([False] * len(program.equations))
         uses = program.uses
         templates: dict[Op, _Template] = {}
@@ -408,24 +472,26 @@ class FunctionSource:
 
     def _broadcast(self, program: Program, outputs: list[tuple[str, int]]) -> list[str]:
         """Make outputs that do not depend on every argument broadcast to the inputs' shape."""
-        mask = [1 << i for i in range(len(self.args))] + [0] * (
+        mask = [1 << i for i in range(len(self.symbols))] + [0] * (
             len(program.constants) + len(program.equations))
         for out, _, args, _ in program.equations:
             m = 0
             for a in args:
                 m |= mask[a]
             mask[out] = m
-        full = (1 << len(self.args)) - 1
+        full = (1 << len(self.symbols)) - 1
         partial = [i for i, s in enumerate(program.output_slots) if mask[s] != full]
+        module = self.backend.module
+        shapes = ", ".join(f"{module}.shape({p})" for p in self.names)
+        shape_line = f"_shape = {module}.broadcast_shapes({shapes})"
+        if self.output == "array" and self.backend.fills:
+            return [shape_line]  # assigning into the output array broadcasts
         if not partial:
             return []
-        module = self.backend.module
-        shapes = ", ".join(f"{module}.shape({p})" for p in self.params)
         for i in partial:
             text, precedence = outputs[i]
             outputs[i] = (f"({text})" if precedence < _ARITH else text) + " + _zeros", _ARITH
-        return [f"_shape = {module}.broadcast_shapes({shapes})",
-                f"_zeros = {module}.zeros(_shape)"]
+        return [shape_line, f"_zeros = {module}.zeros(_shape)"]
 
     def lines(self, bound: bool, decorator: str = "") -> list[str]:
         params = ["self", *self.params] if bound else self.params
@@ -433,10 +499,33 @@ class FunctionSource:
         lines.append(f"def {self.name}({', '.join(params)}):")
         # repr() never contains a line break, so a comment cannot end early.
         lines.extend(f"    # {p} is the symbol {s.name!r}"
-                     for p, s in zip(self.params, self.args, strict=True) if p != s.name)
+                     for p, s in zip(self.names, self.symbols, strict=True) if p != s.name)
         lines.extend("    " + line for line in self.body)
-        lines.append("    return " + _output_text(self.structure, self.outputs))
+        lines.extend("    " + line for line in self._return())
         return lines
+
+    def _return(self) -> list[str]:
+        if self.shape is None:
+            return ["return " + _output_text(self.structure, self.outputs)]
+        backend = self.backend
+        module = backend.array_module
+        if not backend.fills:  # immutable arrays (jax): stack the broadcast outputs
+            if not self.shape:
+                return [f"return {module}.asarray({self.outputs[0]})"]
+            nested = _output_text(self.structure, self.outputs, top=False)
+            return [f"return {module}.asarray({nested})"]
+        shape = repr(self.shape) + (" + _shape" if backend.arrays else "")
+        lines = [f"_out = {module}.empty({shape})"]
+        for index, k in _leaves(self.structure):
+            lines.append(f"_out[{', '.join(map(str, index)) if index else '()'}] = "
+                         f"{self.outputs[k]}")
+        lines.append("return _out")
+        return lines
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """Modules the function itself needs beyond the backend's (numpy for its array)."""
+        return (self.backend.array_module,) if self.shape is not None else ()
 
     def numba_signature(self) -> str:
         def kind(structure: Any) -> str:
@@ -447,7 +536,14 @@ class FunctionSource:
                 return f"UniTuple(float64, {len(items)})"
             return f"Tuple(({', '.join(items)}{',' if len(items) == 1 else ''}))"
 
-        return f"{kind(self.structure)}({', '.join(['float64'] * len(self.params))})"
+        if self.shape is None:
+            result = kind(self.structure)
+        elif self.shape:
+            result = f"float64[{', '.join([':'] * (len(self.shape) - 1) + ['::1'])}]"
+        else:
+            result = "Array(float64, 0, 'C')"
+        params = ["float64[::1]" if vector else "float64" for vector in self.vectors]
+        return f"{result}({', '.join(params)})"
 
 
 def module_text(functions: list[FunctionSource], backend: Backend, bound: bool,
@@ -463,6 +559,9 @@ def module_text(functions: list[FunctionSource], backend: Backend, bound: bool,
     names = sorted({name for function in functions for name in function.imports})
     imports = [f"import {module}"] if helpers or backend.prologue else []
     imports += [f"import {m}" for m in backend.always_import]
+    for extra in (m for function in functions for m in function.modules):
+        if f"import {extra}" not in imports:
+            imports.append(f"import {extra}")
     imports += [f"from {module} import {', '.join(names)}"] if names else []
     parts = ["\n".join(imports)] if imports else []
     if docstring:
@@ -473,126 +572,3 @@ def module_text(functions: list[FunctionSource], backend: Backend, bound: bool,
         decorator = backend.decorator(function.numba_signature())
         parts.append("\n".join(function.lines(bound, decorator)))
     return "\n\n\n".join(parts) + "\n"
-
-
-# --- checking and compiling ----------------------------------------------------------------
-
-_EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
-                ast.Tuple, ast.Compare, ast.IfExp, ast.BoolOp, ast.Load, ast.Store,
-                ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
-
-
-def _reject(node: ast.AST, why: str) -> SymdiffError:
-    return SymdiffError(f"generated code failed the safety check at line "
-                        f"{getattr(node, 'lineno', '?')}: {why}")
-
-
-def _is_docstring(statement: ast.stmt) -> bool:
-    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-            and isinstance(statement.value.value, str))
-
-
-def _walk(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node under ``tree`` (faster than :func:`ast.walk`; the order does not matter)."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, ast.AST):
-                stack.append(value)
-            elif isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-
-
-def _check_expression(tree: ast.AST, names: set[str], modules: set[str],
-                      attributes: frozenset[str], strings: bool = False) -> None:
-    for node in _walk(tree):
-        if isinstance(node, ast.keyword) and strings:
-            if node.arg is None:
-                raise _reject(node, "** arguments")
-            continue
-        if not isinstance(node, _EXPRESSIONS):
-            raise _reject(node, f"{type(node).__name__} is not allowed")
-        if isinstance(node, ast.Name):
-            if node.id.startswith("__") or node.id not in names:
-                raise _reject(node, f"unknown name {node.id!r}")
-        elif isinstance(node, ast.Attribute):
-            # math.exp, jax.numpy.exp (and the inner jax.numpy, a module of its own)
-            if not (dotted_name(node.value) in modules and (
-                    node.attr in attributes or f"{dotted_name(node.value)}.{node.attr}"
-                    in modules)):
-                raise _reject(node, f"attribute {node.attr!r} (only the functions the op "
-                                    f"table uses, of math, numpy or numba)")
-        elif isinstance(node, ast.Call):
-            if not isinstance(node.func, (ast.Name, ast.Attribute)) or (
-                    node.keywords and not strings):
-                raise _reject(node, "only plain calls of functions")
-        elif isinstance(node, ast.Constant):
-            value = node.value
-            if (isinstance(value, bool) and not strings) or not isinstance(
-                    value, (int, float, str) if strings else (int, float)):
-                raise _reject(node, f"constant {value!r}")
-
-
-def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
-                      attributes: frozenset[str]) -> None:
-    for statement in body:
-        if isinstance(statement, ast.Assign):
-            if len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
-                raise _reject(statement, "only assignments to one name")
-            _check_expression(statement.value, names, modules, attributes)
-        elif isinstance(statement, ast.Return) and statement.value is not None:
-            _check_expression(statement.value, names, modules, attributes)
-        elif isinstance(statement, ast.If):
-            _check_expression(statement.test, names, modules, attributes)
-            _check_statements(statement.body, names, modules, attributes)
-            _check_statements(statement.orelse, names, modules, attributes)
-        else:
-            raise _reject(statement, f"{type(statement).__name__} statement")
-
-
-def check_source(tree: ast.Module, backend: Backend | str,
-                 extra: frozenset[str] = frozenset()) -> None:
-    """Raise unless ``tree`` is made only of what the generator emits (see module doc)."""
-    backend = get_backend(backend)
-    modules: set[str] = set()
-    attributes = _allowed_attributes(backend)
-    functions = {s.name for s in tree.body if isinstance(s, ast.FunctionDef)}
-    globals_ = set(SAFE_BUILTINS) | functions | extra
-    for index, statement in enumerate(tree.body):
-        if isinstance(statement, ast.Import):
-            for alias in statement.names:
-                if alias.name not in backend.imports or alias.asname is not None:
-                    raise _reject(statement, f"import of {alias.name!r}")
-                modules.add(alias.name)
-                modules.add(alias.name.split(".")[0])  # import jax.numpy binds jax
-        elif isinstance(statement, ast.ImportFrom):
-            if statement.module not in backend.imports or statement.level:
-                raise _reject(statement, f"import from {statement.module!r}")
-            for alias in statement.names:
-                if alias.name not in attributes or alias.asname is not None:
-                    raise _reject(statement, f"import of {alias.name!r}")
-                globals_.add(alias.name)
-        elif isinstance(statement, ast.FunctionDef):
-            args = statement.args
-            if (args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs
-                    or args.defaults or statement.returns
-                    or any(a.annotation for a in args.args)):
-                raise _reject(statement, "only plain positional parameters")
-            for decorator in statement.decorator_list:
-                if not backend.decorates or not (
-                        isinstance(decorator, ast.Call)
-                        and isinstance(decorator.func, ast.Attribute)
-                        and decorator.func.attr == "njit"):
-                    raise _reject(decorator, "decorator")
-                _check_expression(decorator, {"numba"}, {"numba"}, attributes, strings=True)
-            local = {a.arg for a in args.args}
-            local |= {n.id for n in _walk(statement) if isinstance(n, ast.Name)
-                      and isinstance(n.ctx, ast.Store)}
-            if any(name.startswith("__") for name in local):
-                raise _reject(statement, "dunder names")
-            _check_statements(statement.body, local | globals_ | modules, modules, attributes)
-        elif not (index == 0 and _is_docstring(statement)):
-            raise _reject(statement, f"{type(statement).__name__} at module level")

@@ -46,7 +46,9 @@ def unique_name(kind: str) -> str:
 def _restricted_import(allowed: frozenset[str]) -> Callable[..., Any]:
     def restricted(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (),
                    level: int = 0) -> Any:
-        if level != 0 or name not in allowed:
+        # Submodules too: numba's compiled code imports numba.core.serialize to box arrays.
+        if level != 0 or not (name in allowed or any(name.startswith(m + ".")
+                                                      for m in allowed)):
             raise ImportError(f"generated code may import only {', '.join(sorted(allowed))}, "
                               f"not {name!r}")
         # fromlist matters for "from jax.numpy import exp" (the submodule, not jax).
