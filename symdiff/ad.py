@@ -387,7 +387,17 @@ def _trace_steps(tape: Tape, vals: list[float], derivative: list[float | None]
     return tuple(steps)
 
 
-def forward_trace(expr: Any, at: Any, direction: Any) -> ForwardTrace:
+def _tape_of(expr: Expr, tape: Tape | None) -> Tape:
+    """The tape of ``expr``: ``tape`` if given (a caller that has lowered already), else new."""
+    if tape is None:
+        return Tape(expr)
+    if tape.outputs != (expr,):
+        raise SymdiffError("the tape given is not the tape of this expression")
+    return tape
+
+
+def forward_trace(expr: Any, at: Any, direction: Any, *, tape: Tape | None = None
+                  ) -> ForwardTrace:
     """Forward mode on one expression, recorded step by step (see :class:`ForwardTrace`).
 
     >>> from symdiff import workloads
@@ -396,7 +406,7 @@ def forward_trace(expr: Any, at: Any, direction: Any) -> ForwardTrace:
     [1.0, 1.0, -1.0, -1.0, -1.0, 0.25]
     """
     expr = as_expr(expr)
-    tape = Tape(expr)
+    tape = _tape_of(expr, tape)
     vals, tangent = tape._forward(at, direction)
     seeds = tape._direction(direction)
     nonzero = [(s.name, t) for s, t in zip(tape.inputs, seeds, strict=True) if t != 0.0]
@@ -407,7 +417,7 @@ def forward_trace(expr: Any, at: Any, direction: Any) -> ForwardTrace:
                         0.0 if (dt := tangent[out]) is None else dt, wrt)
 
 
-def reverse_trace(expr: Any, at: Any) -> ReverseTrace:
+def reverse_trace(expr: Any, at: Any, *, tape: Tape | None = None) -> ReverseTrace:
     """Reverse mode on one expression, recorded step by step (see :class:`ReverseTrace`).
 
     >>> from symdiff import workloads
@@ -416,7 +426,7 @@ def reverse_trace(expr: Any, at: Any) -> ReverseTrace:
     [1.0, -0.25, -0.25, -0.25, 0.25, 0.25]
     """
     expr = as_expr(expr)
-    tape = Tape(expr)
+    tape = _tape_of(expr, tape)
     vals = tape.values(at)
     adjoint = tape._backward(vals, [1.0])
     grads = {s: (0.0 if (g := adjoint[i]) is None else g) for i, s in enumerate(tape.inputs)}

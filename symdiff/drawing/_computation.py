@@ -16,16 +16,14 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._errors import MissingValueError
 from .._evaluation import resolve_values
-from .._expr import Expr, Symbol, apply, as_expr, cse
+from .._expr import Expr, Symbol, apply, as_expr
 from .._measure import dag_size, tree_size
 from .._printing import to_text
-from .._program import temporary_prefix
-from .._traversal import toposort
-from ..ad import forward_trace, reverse_trace
+from ..ad import Tape, forward_trace, reverse_trace
 from ._dot import (
     DEFAULT_MAX_TREE_SIZE,
     FORWARD_COLOR,
@@ -153,9 +151,16 @@ def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     if mode not in ("forward", "reverse"):
         raise RenderError(f"unknown mode {mode!r}: choose 'forward' or 'reverse'")
     f = as_expr(f)
-    program = cse(f, three_address=True)
+    # One lowering: the tape's three-address program gives the names, the steps and (through
+    # symdiff.ad's sweeps over it) the numbers, slot by slot.
+    tape = Tape(f)
+    program = tape.program
+    nodes = program.nodes
     # Inputs in order of first use (the seed's w, x, b), not alphabetically.
-    symbols = tuple(n for n in toposort((f,)) if n.op.name == "symbol")
+    n_inputs = len(program.inputs)
+    first_use = dict.fromkeys(a for eq in program.equations for a in eq.args if a < n_inputs)
+    first_use.update(dict.fromkeys(s for s in program.output_slots if s < n_inputs))
+    symbols = tuple(cast(Symbol, nodes[s]) for s in first_use)
     var = None if wrt is None else as_symbol(wrt)
     if mode == "forward" and var is None:
         if len(symbols) != 1:
@@ -165,17 +170,17 @@ def computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
     missing = [s.name for s in symbols if s.name not in env]
     if missing:
         raise MissingValueError(f"no value given for {', '.join(map(repr, missing))}")
-    prefix = temporary_prefix((s.name for s in symbols), "h")
     names: dict[Expr, str] = {s: s.name for s in symbols}
-    names.update({a.node: f"{prefix}{i + 1}" for i, a in enumerate(program.assignments)})
-    # The numbers come from symdiff.ad's sweeps over the same three-address program.
-    trace = forward_trace(f, env, var) if mode == "forward" else reverse_trace(f, env)
+    names.update(program.node_names("h", start=1, three_address=True))
+    trace = (forward_trace(f, env, var, tape=tape) if mode == "forward"
+             else reverse_trace(f, env, tape=tape))
     given = {name: (value, derivative) for name, value, derivative in trace.inputs}
     inputs = tuple(ComputationStep(s.name, s, "", *given[s.name]) for s in symbols)
     steps = tuple(
-        ComputationStep(names[a.node], a.node, _formula(a.node, names), t.value, t.derivative,
-                        tuple(o for o, _ in t.partials), tuple(d for _, d in t.partials))
-        for a, t in zip(program.assignments, trace.steps, strict=True))
+        ComputationStep(names[nodes[eq.out]], nodes[eq.out], _formula(nodes[eq.out], names),
+                        t.value, t.derivative, tuple(o for o, _ in t.partials),
+                        tuple(d for _, d in t.partials))
+        for eq, t in zip(program.equations, trace.steps, strict=True))
     if mode == "forward":
         gradient = {var.name: trace.derivative}  # type: ignore[union-attr]
     else:
