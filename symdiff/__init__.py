@@ -12,7 +12,7 @@ its consumers (``codegen``, ``drawing``, ``interop``, ``ad``, ``numeric``); the 
 :mod:`symdiff.studies`. See ``docs/architecture.md``.
 """
 
-from . import _compat, ad, codegen, drawing, interop, numeric, studies
+from . import _compat, ad, codegen, drawing, extend, interop, numeric, studies
 from ._diff import diff, grad, hessian, jacobian
 from ._errors import (
     ConversionError,
@@ -46,7 +46,7 @@ from ._measure import (
     to_networkx,
     tree_size,
 )
-from ._ops import OPS, Op, register_op
+from ._ops import OPS, Op
 from ._parse import parse
 from ._printing import to_latex as latex
 from ._printing import to_text
@@ -67,6 +67,7 @@ from .drawing import (
     to_dot,
     to_dot_computation,
 )
+from .extend import check_grads, register_op
 from .interop import from_sympy, simplify, to_sympy
 from .numeric import backward_difference, central_difference, forward_difference, richardson
 from .studies import approx, compare, swell, workloads
@@ -102,18 +103,17 @@ __version__ = "0.1.0"
 # Sorted (case-insensitively); the op table's functions are inserted in order just below.
 __all__ = [
     "ad", "approx", "as_expr", "Assignment", "backward_difference", "central_difference",
-    "codegen", "compare", "compare_with_sympy", "Computation", "computation", "Constant",
-    "ConversionError", "cse", "dag_size", "depth", "derivative_dot", "diff",
+    "check_grads", "codegen", "compare", "compare_with_sympy", "Computation", "computation",
+    "Constant", "ConversionError", "cse", "dag_size", "depth", "derivative_dot", "diff",
     "DifferentiationError", "DomainError", "drawing", "Equation", "EvaluationError", "Expr",
-    "forward_difference", "forward_trace", "free_symbols", "from_sympy", "grad",
+    "extend", "forward_difference", "forward_trace", "free_symbols", "from_sympy", "grad",
     "GraphvizNotFoundError", "hessian", "interop", "jacobian", "jvp", "lambdify", "latex",
-    "MissingValueError", "module_source", "natural_key",
-    "numeric", "Op", "op_counts", "OpCounts", "OPS",
-    "parse", "ParseError", "Program", "program_size", "ProgramSize", "register_op", "render",
-    "render_command", "render_computation", "render_derivative", "RenderError", "reverse_trace",
-    "richardson", "simplify", "studies", "swell", "Symbol", "symbols", "SymdiffError", "Tape",
-    "to_dot", "to_dot_computation", "to_networkx", "to_sympy", "to_text", "tree_size",
-    "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
+    "MissingValueError", "module_source", "natural_key", "numeric", "Op", "op_counts", "OpCounts",
+    "OPS", "parse", "ParseError", "Program", "program_size", "ProgramSize", "register_op",
+    "render", "render_command", "render_computation", "render_derivative", "RenderError",
+    "reverse_trace", "richardson", "simplify", "studies", "swell", "Symbol", "symbols",
+    "SymdiffError", "Tape", "to_dot", "to_dot_computation", "to_networkx", "to_sympy", "to_text",
+    "tree_size", "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
 ]
 # Tensors and matrix calculus (issue 11).
 __all__ += ["broadcast_to", "concatenate", "det", "diag", "dot", "einsum", "eye", "hvp", "inv",

@@ -77,4 +77,9 @@ def export_functions(namespace: dict[str, Any], names: list[str]) -> None:
             keys = [n.casefold() for n in names]
             names.insert(bisect.bisect(keys, op.name.casefold()), op.name)
 
-    _ops.on_register(export)
+    def forget(op: _ops.Op) -> None:
+        namespace.pop(op.name, None)
+        if op.name in names:
+            names.remove(op.name)
+
+    _ops.on_register(export, forget)

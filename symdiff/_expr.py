@@ -552,7 +552,12 @@ def _add_builder(op: Op) -> None:
         FUNCTION_BUILDERS[op.name] = _function_builder(op)
 
 
-_ops.on_register(_add_builder)
+def _forget_builder(op: Op) -> None:
+    FUNCTION_BUILDERS.pop(op.name, None)
+    SYMBOLIC.__dict__.pop(op.name, None)
+
+
+_ops.on_register(_add_builder, _forget_builder)
 
 
 def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:

@@ -25,6 +25,7 @@ from typing import Any
 from ._errors import SymdiffError
 
 __all__ = ["Op", "OPS", "FUNCTIONS", "FLOAT", "register_op", "get_op", "on_register",
+           "unregister_op",
            "PREC_ADD", "PREC_MUL", "PREC_NEG", "PREC_POW", "PREC_ATOM"]
 
 # Printing precedences (Python's): higher binds tighter.
@@ -133,13 +134,33 @@ FLOAT = SimpleNamespace()
 # Consumers that keep a table of their own (function builders, the package namespace, …) hear
 # of every op, those registered before they subscribed and those registered after.
 _LISTENERS: list[Callable[[Op], None]] = []
+_FORGETTERS: list[Callable[[Op], None]] = []
 
 
-def on_register(listener: Callable[[Op], None]) -> None:
-    """Call ``listener(op)`` for every op in the table now and for every op registered later."""
+def on_register(listener: Callable[[Op], None],
+                forget: Callable[[Op], None] | None = None) -> None:
+    """Call ``listener(op)`` for every op in the table now and for every op registered later;
+    ``forget(op)`` when one is unregistered."""
     _LISTENERS.append(listener)
+    if forget is not None:
+        _FORGETTERS.append(forget)
     for op in list(OPS.values()):
         listener(op)
+
+
+def unregister_op(name: str) -> Op:
+    """Remove the function ``name`` from the table and from every consumer's table (a
+    notebook cell that registers a function can then be run again). Built-in ops stay."""
+    op = get_op(name)
+    if op.kind != "function" or name in _BUILTIN:
+        raise SymdiffError(f"{name!r} is built in and cannot be unregistered")
+    for forget in _FORGETTERS:
+        forget(op)
+    del OPS[name]
+    FUNCTIONS.pop(name, None)
+    if hasattr(FLOAT, name):
+        delattr(FLOAT, name)
+    return op
 
 
 def register_op(op: Op) -> Op:
@@ -260,3 +281,6 @@ _function("step", _step, lambda F, a, out: 0, r"\theta\left({0}\right)",
           exact={0: 0}, sympy="Heaviside",
           doc="Heaviside step with step(0) = 0 (1 for x > 0, else 0). Derivative 0.")
 
+
+# What the table holds at import; unregister_op refuses these.
+_BUILTIN = frozenset(OPS)

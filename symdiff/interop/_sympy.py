@@ -62,9 +62,12 @@ def _sympy_function(op: _ops.Op) -> Any:
         return lambda a: sympy.Max(0, a)
     if op.name == "step":
         return lambda a: sympy.Heaviside(a, 0)
-    if op.sympy is None or not hasattr(sympy, op.sympy):
+    if op.sympy is None:
         raise ConversionError(f"op {op.name!r} has no SymPy counterpart")
-    return getattr(sympy, op.sympy)
+    # The default by name: SymPy's function of that name, or else an undefined function
+    # called so (what SymPy itself makes of a name it does not know), mapped back by name.
+    found = getattr(sympy, op.sympy, None)
+    return found if found is not None else sympy.Function(op.sympy)
 
 
 def to_sympy(exprs: Any, real: bool = True) -> Any:
