@@ -43,8 +43,18 @@ class Algebra:
     def forward_term(self, partial: Any, tangent: Any, index: int) -> Any:
         return partial * tangent
 
-    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+    def reverse_term(self, adjoint: Any, partial: Any, operand: Any) -> Any:
+        """``adjoint · partial``, the contribution to ``operand``'s adjoint (``operand`` is
+        its primal value: a tensor algebra undoes broadcasting to its shape)."""
         return adjoint * partial
+
+    def jvp_rule(self, op: Any) -> Any:
+        """The op's whole JVP rule, if it has one (else the sweep uses its partials)."""
+        return op.jvp
+
+    def vjp_rule(self, op: Any) -> Any:
+        """The op's whole VJP rule ``rule(F, args, out, adjoint)``, if it has one."""
+        return op.vjp
 
     def add(self, a: Any, b: Any) -> Any:
         return a + b
@@ -70,7 +80,7 @@ class _Symbolic(Algebra):
             return tangent if partial == 1 else mul(partial, tangent)
         return mul(tangent, partial) if index == 0 else mul(partial, tangent)
 
-    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+    def reverse_term(self, adjoint: Any, partial: Any, operand: Any) -> Any:
         if partial.__class__ is int:
             if partial == 0:
                 return None
@@ -92,7 +102,7 @@ class _Float(Algebra):
     def forward_term(self, partial: Any, tangent: Any, index: int) -> Any:
         return float(partial) * tangent
 
-    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+    def reverse_term(self, adjoint: Any, partial: Any, operand: Any) -> Any:
         return adjoint * float(partial)
 
 
@@ -106,7 +116,7 @@ class _Count(Algebra):
         self.terms += 1
         return True
 
-    def reverse_term(self, adjoint: Any, partial: Any) -> Any:
+    def reverse_term(self, adjoint: Any, partial: Any, operand: Any) -> Any:
         self.terms += 1
         return True
 
@@ -145,12 +155,13 @@ def forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int, 
     for slot, seed in seeds:
         tangent[slot] = seed
     F, term, add_, is_zero = algebra.F, algebra.forward_term, algebra.add, algebra.is_zero
+    jvp_rule = algebra.jvp_rule
     # When the primal values are the program's own nodes, a node's arguments are its
     # operands' values: no list to build per equation (the hot path of symbolic diff).
     nodes = primal if primal is program.nodes else None
     for out, op, args, _ in program.equations:
         argvals: Any = None if nodes is None else nodes[out].args
-        rule = op.jvp
+        rule = jvp_rule(op)
         if rule is not None:
             tangents = [tangent[a] for a in args]
             if any(t is not None for t in tangents):
@@ -184,7 +195,7 @@ def reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[
     adjoint)`` of the outputs. Only slots marked ``live`` (those that depend on the
     variables of interest: :func:`depends_on`) receive adjoints."""
     adjoint: list[Any] = [None] * program.n_slots
-    F, term, add_ = algebra.F, algebra.reverse_term, algebra.add
+    F, term, add_, vjp_rule = algebra.F, algebra.reverse_term, algebra.add, algebra.vjp_rule
     for slot, seed in cotangents:
         if live[slot]:
             previous = adjoint[slot]
@@ -195,12 +206,9 @@ def reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[
             continue
         argvals: Any = (None if F is None else
                         primal[out].args if primal is program.nodes else [primal[a] for a in args])
-        rule = op.vjp
-        if rule is not None:
-            contributions = rule(F, argvals, primal[out], bar)
-        else:
-            contributions = None
-        partials = op.partials
+        rule = vjp_rule(op)
+        contributions = None if rule is None else rule(F, argvals, primal[out], bar)
+        partials: Any = None if rule is not None else op.partials
         for j, a in enumerate(args):
             if not live[a]:
                 continue
@@ -208,7 +216,7 @@ def reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[
                 contribution = contributions[j]
             else:
                 partial = None if F is None else partials[j](F, *argvals, primal[out])
-                contribution = term(bar, partial)
+                contribution = term(bar, partial, None if argvals is None else argvals[j])
             if contribution is None:
                 continue
             previous = adjoint[a]

@@ -14,8 +14,8 @@ the identity of shape ``S + S`` gives the whole derivative tensor ``∂f/∂x`` 
 ``S + x.shape`` in one sweep, which is :func:`jacobian` (and :func:`hessian`, the Jacobian of
 the gradient). :func:`hvp` differentiates ``⟨∇L, v⟩`` instead, never forming the Hessian.
 
-This is the tensor instance of the core's reverse sweep (``symdiff.grad``); its loop is kept
-in :func:`reverse` so that it can run as one more algebra of the core's sweep.
+This is the core's reverse sweep (``symdiff._sweeps.reverse``, the one ``symdiff.grad`` runs)
+over the program IR, with tensor expressions as its algebra.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from .. import _ops
 from .._errors import DifferentiationError
 from .._expr import Constant, Expr, Symbol
 from .._ops import MUL, NEG
+from .._program import lower
+from .._sweeps import Algebra, depends_on
+from .._sweeps import reverse as _reverse
 from .._traversal import toposort
 from . import _texpr as X  # noqa: N812  (the tensor constructors, as X.matmul)
 from ._shapes import size_of
@@ -206,52 +209,53 @@ def _as_slices(index: tuple[Any, ...]) -> tuple[Any, ...]:
                  for i in index)
 
 
-def _elementwise_vjp(node: Any, g: Any, nb: int, live: Sequence[bool]) -> list[Any]:
-    rules = node.op.partials
-    out: list[Any] = []
-    for i, arg in enumerate(node.args):
-        if not live[i]:
-            out.append(None)
-            continue
-        p = rules[i](TENSOR_F, *node.args, node)
-        if p.__class__ is int:  # +, - and unary -: no 1·g to build
-            if p == 0:
-                out.append(None)
-                continue
-            contribution = g if p == 1 else (X.elementwise(NEG, g) if p == -1 else p * g)
+class _Tensors(Algebra):
+    """Tensor expressions as the core sweep's algebra: the op table's partials evaluated on
+    tensors (elementwise), broadcasting undone by summing, and the shape-changing ops' own
+    VJP rules (:data:`VJP`). ``nb`` leading axes of every adjoint are a batch of cotangents
+    (a Jacobian in one sweep)."""
+
+    F = TENSOR_F
+
+    def __init__(self, nb: int) -> None:
+        self.nb = nb
+
+    def reverse_term(self, adjoint: Any, partial: Any, operand: Any) -> Any:
+        if partial.__class__ is int:  # +, - and unary -: no 1·g to build
+            if partial == 0:
+                return None
+            contribution = adjoint if partial == 1 else (
+                X.elementwise(NEG, adjoint) if partial == -1 else partial * adjoint)
         else:
-            contribution = X.elementwise(MUL, g, p)
-        out.append(unbroadcast(contribution, shape_of(arg), nb))
-    return out
+            contribution = X.elementwise(MUL, adjoint, partial)
+        return unbroadcast(contribution, shape_of(operand), self.nb)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def jvp_rule(self, op: Any) -> Any:
+        return None
+
+    def vjp_rule(self, op: Any) -> Any:
+        if op.__class__ is not TensorOp:
+            return None
+        rule, nb = VJP[op.name], self.nb
+        return lambda F, args, node, g: rule(node, g, nb)
 
 
 def reverse(root: Any, seed: Any, wrt: Sequence[Any], nb: int) -> list[Any]:
-    """The reverse sweep: adjoints of ``wrt`` when ``root``'s adjoint is ``seed`` (shape
-    ``batch + root.shape``, ``nb = len(batch)``); an unreached variable gets zeros."""
-    order = toposort((root,))
-    live: set[Any] = set(wrt)
-    for node in order:
-        if any(a in live for a in node.args):
-            live.add(node)
-    adjoint: dict[Any, Any] = {}
-    if root in live:
-        adjoint[root] = seed
-    for node in reversed(order):
-        g = adjoint.get(node)
-        if g is None or not node.args:
-            continue
-        mask = [a in live for a in node.args]
-        if node.op.__class__ is TensorOp:
-            contributions: Any = VJP[node.op.name](node, g, nb)
-        else:
-            contributions = _elementwise_vjp(node, g, nb, mask)
-        for arg, flag, c in zip(node.args, mask, contributions, strict=True):
-            if not flag or c is None:
-                continue
-            previous = adjoint.get(arg)
-            adjoint[arg] = c if previous is None else previous + c
+    """The reverse sweep (the core's, over the program of ``root``, with tensors as the
+    algebra): adjoints of ``wrt`` when ``root``'s adjoint is ``seed`` (shape ``batch +
+    root.shape``, ``nb = len(batch)``); an unreached variable gets zeros."""
+    program = lower(root)
+    slot = {node: k for k, node in enumerate(program.nodes)}
+    targets = [slot[v] for v in wrt if v in slot]
+    live = depends_on(program, targets)
+    adjoint = _reverse(program, program.nodes, [(program.output_slots[0], seed)],
+                       _Tensors(nb), live)
     batch = shape_of(seed)[:nb]
-    return [adjoint[v] if v in adjoint else X.zeros(batch + shape_of(v)) for v in wrt]
+    return [a if v in slot and (a := adjoint[slot[v]]) is not None
+            else X.zeros(batch + shape_of(v)) for v in wrt]
 
 
 def _variable(v: Any) -> Any:
