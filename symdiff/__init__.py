@@ -48,8 +48,8 @@ from ._measure import (
 )
 from ._ops import OPS, Op
 from ._parse import parse
+from ._printing import Formulas, to_text
 from ._printing import to_latex as latex
-from ._printing import to_text
 from ._program import Assignment, Equation, Program
 from .ad import Tape, forward_trace, jvp, reverse_trace, vjp
 from .codegen import lambdify, module_source, value_and_grad, write_module
@@ -64,6 +64,7 @@ from .drawing import (
     render_command,
     render_computation,
     render_derivative,
+    show,
     to_dot,
     to_dot_computation,
 )
@@ -106,12 +107,13 @@ __all__ = [
     "check_grads", "codegen", "compare", "compare_with_sympy", "Computation", "computation",
     "Constant", "ConversionError", "cse", "dag_size", "depth", "derivative_dot", "diff",
     "DifferentiationError", "DomainError", "drawing", "Equation", "EvaluationError", "Expr",
-    "extend", "forward_difference", "forward_trace", "free_symbols", "from_sympy", "grad",
+    "extend", "Formulas", "forward_difference", "forward_trace", "free_symbols", "from_sympy",
+    "grad",
     "GraphvizNotFoundError", "hessian", "interop", "jacobian", "jvp", "lambdify", "latex",
     "MissingValueError", "module_source", "natural_key", "numeric", "Op", "op_counts", "OpCounts",
     "OPS", "parse", "ParseError", "Program", "program_size", "ProgramSize", "register_op",
     "render", "render_command", "render_computation", "render_derivative", "RenderError",
-    "reverse_trace", "richardson", "simplify", "studies", "swell", "Symbol", "symbols",
+    "reverse_trace", "richardson", "show", "simplify", "studies", "swell", "Symbol", "symbols",
     "SymdiffError", "Tape", "to_dot", "to_dot_computation", "to_networkx", "to_sympy", "to_text",
     "tree_size", "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
 ]

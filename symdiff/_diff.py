@@ -23,6 +23,7 @@ from typing import Any
 from ._errors import DifferentiationError
 from ._expr import SYMBOLIC as _SYMBOLIC_F
 from ._expr import Constant, Expr, Symbol, as_expr
+from ._printing import Formulas, to_latex
 from ._program import lower
 from ._sweeps import EXPRESSIONS, depends_on, forward, reverse
 
@@ -122,7 +123,7 @@ def diff(expr: Any, *spec: Any) -> Expr:
     return result
 
 
-def grad(expr: Any, variables: Iterable[Any] | None = None) -> tuple[Expr, ...]:
+def grad(expr: Any, variables: Iterable[Any] | None = None) -> Formulas:
     """All partial derivatives of ``expr`` by symbolic reverse mode (one backward sweep).
 
     ``variables`` defaults to ``expr.free_symbols``. The partials share one DAG.
@@ -142,8 +143,15 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> tuple[Expr, ...]:
     slot = {s: k for k, s in enumerate(program.inputs)}
     live = depends_on(program, [slot[v] for v in wrt if v in slot])
     adjoint = reverse(program, program.nodes, [(program.output_slots[0], _ONE)], EXPRESSIONS, live)
-    return tuple(_ZERO if (v not in slot or (a := adjoint[slot[v]]) is None) else a
-                 for v in wrt)
+    return _gradient_formulas(tuple(_ZERO if (v not in slot or (a := adjoint[slot[v]]) is None)
+                                    else a for v in wrt), wrt)
+
+
+def _gradient_formulas(partials: tuple[Expr, ...], wrt: Sequence[Symbol]) -> Formulas:
+    """The partials as a :class:`~symdiff._printing.Formulas` labelled ∂f/∂v (a tuple that a
+    notebook shows as a column of formulas)."""
+    return Formulas(partials, [f"∂f/∂{v.name}" for v in wrt],
+                    [rf"\frac{{\partial f}}{{\partial {to_latex(v)}}}" for v in wrt])
 
 
 def jacobian(exprs: Iterable[Any], variables: Iterable[Any]) -> tuple[tuple[Expr, ...], ...]:

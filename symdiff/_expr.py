@@ -21,7 +21,7 @@ from . import _ops
 from ._errors import ConversionError
 from ._evaluation import evaluate_many
 from ._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
-from ._printing import to_latex, to_text
+from ._printing import latex_display, to_text
 from ._program import Program, lower
 from ._traversal import flatten, natural_key, toposort
 
@@ -205,9 +205,18 @@ class Expr:
     def __repr__(self) -> str:
         return f"parse({to_text(self)!r})"
 
-    def _repr_latex_(self) -> str:
-        text = to_latex(self)
-        return f"$${text}$$" if "aligned" in text else f"${text}$"
+    def _repr_latex_(self) -> str | None:
+        return latex_display(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """What a notebook shows: the formula (LaTeX), with the text form as the fallback (the
+        only form above :data:`DISPLAY_LATEX_MAX_NODES` distinct nodes). The DAG picture is
+        shown on request: ``e.graph()`` or ``symdiff.show(e)``."""
+        bundle = {"text/plain": repr(self)}
+        tex = latex_display(self)
+        if tex is not None:
+            bundle["text/latex"] = tex
+        return bundle
 
 
 class Symbol(Expr):

@@ -31,7 +31,8 @@ from ._traversal import toposort, tree_sizes
 
 __all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
            "render_with_names", "text_table", "INLINE_TREE_LIMIT", "LATEX", "Latex",
-           "LatexForm", "Operand", "latex_rule"]
+           "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
+           "DISPLAY_LATEX_MAX_NODES"]
 
 #: Expressions whose tree form has more nodes than this print in the shared form.
 INLINE_TREE_LIMIT = 1000
@@ -103,11 +104,13 @@ def _latex_symbol(name: str) -> str:
     base, sub = (match.group(1), match.group(2)) if match else (name, "")
     if base in _GREEK:
         base = "\\" + base
-    elif _IDENTIFIER.match(base) and base.isascii():
+    elif re.fullmatch(r"[A-Za-z]+", base):
         if len(base) > 1:
             base = rf"\mathrm{{{base}}}"
     else:
-        base = r"\text{" + re.sub(r"([\\{}$&#^_%~])", r"\\\1", name) + "}"
+        # Escaped for LaTeX; whitespace and control characters (a newline) read as a space.
+        text = re.sub(r"[\s\x00-\x1f\x7f]", " ", name)
+        base = r"\text{" + re.sub(r"([\\{}$&#^_%~])", r"\\\1", text) + "}"
         sub = ""
     return f"{base}_{{{sub}}}" if sub else base
 
@@ -396,6 +399,80 @@ def to_latex(node: Any, max_tree: int = INLINE_TREE_LIMIT) -> str:
     lines = [f"{name} &= {text}" for name, text in definitions] + [f"f &= {body}"]
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
+
+
+# --- notebook display ----------------------------------------------------------------------
+
+#: Notebooks show expressions with more distinct nodes than this as text only (MathJax would
+#: take long over the hundreds of lines of their LaTeX).
+DISPLAY_LATEX_MAX_NODES = 500
+
+
+def latex_display(node: Any) -> str | None:
+    """The LaTeX a notebook shows for ``node`` (``$…$``, or ``$$…$$`` for an aligned block), or
+    None above :data:`DISPLAY_LATEX_MAX_NODES` distinct nodes."""
+    if len(toposort((node,))) > DISPLAY_LATEX_MAX_NODES:
+        return None
+    tex = to_latex(node)
+    return f"$${tex}$$" if tex.startswith(r"\begin") else f"${tex}$"
+
+
+class Formulas(tuple):  # type: ignore[type-arg]
+    """A tuple of expressions (what :func:`symdiff.grad` returns) that a notebook shows as a
+    column of formulas, each with its label (``∂f/∂w``) when it has one. It is a tuple in every
+    other way: unpacking, indexing, equality with plain tuples, ``repr``.
+
+    >>> from symdiff import grad, parse, symbols
+    >>> g = grad(parse("w*x + b"), symbols("w b"))
+    >>> g
+    (Symbol('x'), Constant(1))
+    >>> g.labels
+    ('∂f/∂w', '∂f/∂b')
+    >>> print(g)
+    ∂f/∂w = x
+    ∂f/∂b = 1
+    """
+
+    labels: tuple[str, ...] | None
+    latex_labels: tuple[str, ...] | None
+
+    def __new__(cls, items: Any, labels: Sequence[str] | None = None,
+                latex_labels: Sequence[str] | None = None) -> Formulas:
+        self = super().__new__(cls, items)
+        for given in (labels, latex_labels):
+            if given is not None and len(given) != len(self):
+                raise ValueError(f"{len(given)} labels for {len(self)} formulas")
+        self.labels = None if labels is None else tuple(labels)
+        self.latex_labels = None if latex_labels is None else tuple(latex_labels)
+        return self
+
+    def __reduce__(self) -> Any:
+        return (Formulas, (tuple(self), self.labels, self.latex_labels))
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+    def __str__(self) -> str:
+        if self.labels is None:
+            return "\n".join(str(e) for e in self)
+        return "\n".join(f"{label} = {e}" for label, e in zip(self.labels, self, strict=True))
+
+    def _repr_latex_(self) -> str | None:
+        if any(len(toposort((e,))) > DISPLAY_LATEX_MAX_NODES for e in self):
+            return None
+        formulas = [to_latex(e) for e in self]
+        if self.latex_labels is not None:
+            lines = [f"{label} &= {tex}" for label, tex in zip(self.latex_labels, formulas,
+                                                                 strict=True)]
+            return "$$\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}$$"
+        return "$$\\begin{pmatrix}\n" + " \\\\\n".join(formulas) + "\n\\end{pmatrix}$$"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        bundle = {"text/plain": repr(self)}
+        tex = self._repr_latex_()
+        if tex is not None:
+            bundle["text/latex"] = tex
+        return bundle
 
 
 def text_table(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> str:

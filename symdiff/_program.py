@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 
 from ._errors import SymdiffError
 from ._ops import SYMBOL
+from ._tables import html_table
 from ._traversal import flatten, natural_key, toposort
 
 __all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer"]
@@ -193,9 +194,18 @@ class Program:
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
-    def __repr__(self) -> str:
-        return (f"<Program: {len(self.inputs)} inputs, {len(self.constants)} constants, "
-                f"{len(self.equations)} equations, {len(self.output_slots)} outputs>")
+    def __repr__(self) -> str:  # reads like print(); the sizes are in the HTML caption
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        if not _PRINTER:
+            raise SymdiffError("no printer registered")  # import symdiff registers it
+        definitions, outputs = _PRINTER[0](self.outputs, self.names)
+        rows = [*definitions, ("return", ", ".join(outputs))]
+        return html_table(["name", "definition"], rows, caption=(
+            f"{len(self.inputs)} inputs, {len(self.constants)} constants, "
+            f"{len(self.equations)} equations, {len(self.output_slots)} outputs"))
+
 
     def values(self, inputs: Sequence[Any], constant: Callable[[Any], Any],
                apply: Callable[[Any, tuple[Any, ...]], Any]) -> list[Any]:

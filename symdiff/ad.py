@@ -28,6 +28,7 @@ from ._ops import CONST, FLOAT, SYMBOL
 from ._printing import number_text, render_with_names, text_table
 from ._program import lower
 from ._sweeps import COUNT, FLOATS, depends_on, forward, reverse
+from ._tables import html_table
 
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
            "TraceStep", "ForwardTrace", "ReverseTrace"]
@@ -317,16 +318,24 @@ class ForwardTrace:
     derivative: float
     wrt: str | None
 
-    def __str__(self) -> str:
+    def _cells(self) -> tuple[str, list[str], list[list[str]], str]:
         what = f"∂hᵢ/∂{self.wrt}" if self.wrt else "tangent"
         rows = [[n, "input", _num(v), _num(t), ""] for n, v, t in self.inputs]
         rows += _step_rows(self.steps)
         at = ", ".join(f"{n} = {_num(v)}" for n, v, _ in self.inputs)
         last = self.steps[-1].name if self.steps else "f"
-        return "\n".join([
-            f"forward mode at {at}: each step carries (value, {what})",
-            text_table(["step", "operation", "value", what, "local partials"], rows),
-            f"f = {last} = {_num(self.value)}, derivative = {_num(self.derivative)}"])
+        return (f"forward mode at {at}: each step carries (value, {what})",
+                ["step", "operation", "value", what, "local partials"], rows,
+                f"f = {last} = {_num(self.value)}, derivative = {_num(self.derivative)}")
+
+    def __str__(self) -> str:
+        return _text(*self._cells())
+
+    def __repr__(self) -> str:  # reads like print(); the fields are attributes
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return _html(*self._cells())
 
 
 @dataclass(frozen=True)
@@ -341,15 +350,31 @@ class ReverseTrace:
     value: float
     gradient: dict[Symbol, float]
 
-    def __str__(self) -> str:
+    def _cells(self) -> tuple[str, list[str], list[list[str]], str]:
         rows = _step_rows(list(reversed(self.steps)))
         rows += [[n, "input", _num(v), _num(a), ""] for n, v, a in self.inputs]
         grads = ", ".join(f"∂f/∂{s.name} = {_num(v)}" for s, v in self.gradient.items())
-        return "\n".join([
-            "reverse mode: values by a forward sweep, then adjoints ∂f/∂hᵢ from the output "
-            "back to the inputs",
-            text_table(["step", "operation", "value", "adjoint ∂f/∂hᵢ", "local partials"], rows),
-            f"gradient: {grads}"])
+        return ("reverse mode: values by a forward sweep, then adjoints ∂f/∂hᵢ from the output "
+                "back to the inputs",
+                ["step", "operation", "value", "adjoint ∂f/∂hᵢ", "local partials"], rows,
+                f"gradient: {grads}")
+
+    def __str__(self) -> str:
+        return _text(*self._cells())
+
+    def __repr__(self) -> str:  # reads like print(); the fields are attributes
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return _html(*self._cells())
+
+
+def _text(title: str, headers: list[str], rows: list[list[str]], result: str) -> str:
+    return "\n".join([title, text_table(headers, rows), result])
+
+
+def _html(title: str, headers: list[str], rows: list[list[str]], result: str) -> str:
+    return html_table(headers, rows, caption=title, footer=result)
 
 
 def _named(tape: Tape) -> tuple[dict[Expr, str], dict[Expr, str]]:

@@ -135,3 +135,10 @@ def test_every_latex_the_suite_prints_is_collected():
     latex(parse("q*r + 1"))
     parse("q**3")._repr_latex_()
     assert {"q r + 1", "q^{3}"} <= SEEN
+
+
+@pytest.mark.parametrize("name", ["a\nimport os", "a$b_c", "x{1}", "tab\there", "αβ",
+                                  "__builtins__", "x_y", "_"])
+def test_any_symbol_name_renders(name):
+    tex = latex(symdiff.Symbol(name) + 1)
+    assert mathtext_error(tex) is None, tex

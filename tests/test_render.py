@@ -23,7 +23,7 @@ from symdiff import (
     workloads,
 )
 from symdiff._traversal import toposort, use_counts
-from symdiff.drawing._dot import REPR_SVG_MAX_NODES, pipe
+from symdiff.drawing._dot import pipe
 
 from .strategies import X, Y, Z, close, expressions, value_or_none
 
@@ -215,16 +215,17 @@ def test_missing_dot_says_how_to_install_graphviz(tmp_path, monkeypatch):
     assert "brew install graphviz" in str(info.value)
     with pytest.raises(GraphvizNotFoundError):
         symdiff.render_computation(SEED.expr, SEED.at, "w", "forward", tmp_path / "c.png")
-    assert SEED.expr._repr_svg_() is None
+    picture = SEED.expr.graph()._repr_mimebundle_()
+    assert set(picture) == {"text/plain"} and "apt-get install graphviz" in picture["text/plain"]
     assert not (tmp_path / "seed.svg").exists()
 
 
-def test_notebook_svg():
-    svg = SEED.expr._repr_svg_()
+def test_pictures_on_request():
+    svg = SEED.expr.graph().svg
     assert len(svg_nodes(svg)) == symdiff.dag_size(SEED.expr)
-    big = symdiff.workloads.nested_sin(REPR_SVG_MAX_NODES + 1)
-    assert big._repr_svg_() is None
-    assert SEED.expr._repr_latex_().startswith("$")
+    assert symdiff.show(SEED.expr, view="tree")._repr_svg_().count('class="node expr') == (
+        symdiff.tree_size(SEED.expr))
+    assert not hasattr(SEED.expr, "_repr_svg_")  # expressions display as formulas
 
 
 # --- f with its derivative --------------------------------------------------------------------

@@ -12,7 +12,6 @@ from ._computation import (
 from ._dot import (
     DEFAULT_MAX_TREE_SIZE,
     FORMATS,
-    REPR_SVG_MAX_NODES,
     VIEWS,
     GraphvizNotFoundError,
     RenderError,
@@ -24,8 +23,10 @@ from ._dot import (
     to_dot,
     write,
 )
+from ._show import Picture, show
 
-__all__ = ["DEFAULT_MAX_TREE_SIZE", "FORMATS", "REPR_SVG_MAX_NODES", "VIEWS", "Computation",
-           "ComputationStep", "GraphvizNotFoundError", "RenderError", "TreeTooLargeError",
+__all__ = ["DEFAULT_MAX_TREE_SIZE", "FORMATS", "VIEWS", "Computation", "ComputationStep",
+           "GraphvizNotFoundError", "Picture", "RenderError", "TreeTooLargeError",
            "computation", "derivative_dot", "pipe", "render", "render_command",
-           "render_computation", "render_derivative", "to_dot", "to_dot_computation", "write"]
+           "render_computation", "render_derivative", "show", "to_dot", "to_dot_computation",
+           "write"]

@@ -23,6 +23,7 @@ from .._evaluation import resolve_values
 from .._expr import Expr, Symbol, apply, as_expr
 from .._measure import dag_size, tree_size
 from .._printing import to_text
+from .._tables import html_table
 from ..ad import Tape, forward_trace, reverse_trace
 from ._dot import (
     DEFAULT_MAX_TREE_SIZE,
@@ -98,27 +99,41 @@ class Computation:
             return f"∂{name}/∂{self.wrt.name}"
         return f"∂f/∂{name}"
 
-    def table(self) -> str:
-        """The sweep as a text table: one row per input and operation, then the result."""
+    def _cells(self) -> tuple[str, list[str], list[tuple[str, ...]], str]:
+        """Title, headers, rows and result line: the table's contents, for text and HTML."""
         point = ", ".join(f"{k}={_number(v)}" for k, v in self.at.items())
-        head = ("step", "definition", "value", "forward: ∂·/∂" + self.wrt.name
+        head = ["step", "definition", "value", "forward: ∂·/∂" + self.wrt.name
                 if self.mode == "forward" and self.wrt is not None else "reverse: ∂f/∂·",
-                "local derivatives")
-        rows = [head]
+                "local derivatives"]
+        rows: list[tuple[str, ...]] = []
         for s in (*self.inputs, *self.steps):
             local = ", ".join(f"∂{s.name}/∂{o} = {_number(v)}"
                               for o, v in zip(s.operands, s.local, strict=True))
             rows.append((s.name, s.formula or "input", _number(s.value),
                          _number(s.derivative), local))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(head) - 1)]
-        lines = [f"{self.mode} mode at {point}; f = {self.output}"]
+        result = ", ".join(f"∂f/∂{k} = {_number(v)}" for k, v in self.gradient.items())
+        return f"{self.mode} mode at {point}; f = {self.output}", head, rows, result
+
+    def table(self) -> str:
+        """The sweep as a text table: one row per input and operation, then the result."""
+        title, head, rows, result = self._cells()
+        cells = [tuple(head), *rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(head) - 1)]
+        lines = [title]
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
-                  for r in rows]
-        lines.append(", ".join(f"∂f/∂{k} = {_number(v)}" for k, v in self.gradient.items()))
+                  for r in cells]
+        lines.append(result)
         return "\n".join(line.rstrip() for line in lines)
 
     def __str__(self) -> str:
         return self.table()
+
+    def __repr__(self) -> str:  # reads like print(); the fields are attributes
+        return self.table()
+
+    def _repr_html_(self) -> str:
+        title, head, rows, result = self._cells()
+        return html_table(head, rows, caption=title, footer=result)
 
 
 def _number(value: float) -> str:

@@ -9,8 +9,8 @@
   (derivative nodes coloured apart, so reuse of the function's nodes is visible).
 * The annotated computation graph (values, local derivatives, tangents or adjoints) is in
   :mod:`symdiff.render_computation`, which reuses this module's Graphviz plumbing.
-* ``Expr._repr_svg_`` (attached here, since ``expr`` sits below this layer) shows expressions
-  as DAG pictures in Jupyter.
+* Pictures on request in notebooks (``symdiff.show``, ``Expr.graph``) are in
+  :mod:`symdiff.drawing._show`; expressions display as formulas, never as pictures by default.
 
 Edges point the way data flows (operand → operation), so with ``rankdir="BT"`` the inputs sit
 at the bottom and the result on top; ``ordering="in"`` keeps operands left to right. Layout is
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "to_dot", "render", "derivative_dot", "render_derivative", "pipe", "write",
     "RenderError", "TreeTooLargeError", "GraphvizNotFoundError", "VIEWS", "FORMATS",
-    "DEFAULT_MAX_TREE_SIZE", "REPR_SVG_MAX_NODES",
+    "DEFAULT_MAX_TREE_SIZE",
 ]
 
 #: The views :func:`to_dot` draws.
@@ -44,8 +44,6 @@ VIEWS = ("dag", "tree")
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 #: Largest tree (in nodes) that ``view="tree"`` expands unless told otherwise.
 DEFAULT_MAX_TREE_SIZE = 2000
-#: Notebooks show expressions up to this many distinct nodes as pictures.
-REPR_SVG_MAX_NODES = 400
 
 FONT = "Helvetica"
 # Fill and line colours by role (ColorBrewer tones, distinguishable in print and for most
@@ -377,19 +375,3 @@ def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag",
     output_format(path)
     _check_view(view)
     return write(derivative_dot(f, x, view, **options), path)
-
-
-def _repr_svg_(self: Expr) -> str | None:
-    """Jupyter's picture of an expression: its DAG as SVG, or None (so the notebook falls back
-    to LaTeX or text) when Graphviz is missing or the DAG is too large to read."""
-    if len(toposort((self,))) > REPR_SVG_MAX_NODES:
-        return None
-    try:
-        return pipe(to_dot(self), "svg").decode("utf-8")
-    except SymdiffError:
-        return None
-
-
-# expr sits below this layer and cannot import Graphviz code, so the method is attached here;
-# symdiff/__init__ imports this module, so every Expr has it.
-Expr._repr_svg_ = _repr_svg_  # type: ignore[attr-defined]

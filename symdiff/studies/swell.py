@@ -36,6 +36,7 @@ from .._figures import save_figure
 from .._measure import dag_size, nested_sizes, sympy_tree_size, tree_size
 from .._ops import CONST, SYMBOL
 from .._printing import to_text
+from .._tables import html_table
 from .._traversal import toposort, tree_sizes
 from .workloads import logistic_map, nested_sin, network_loss, product_of_variables, seed_sigmoid
 
@@ -44,7 +45,7 @@ __all__ = [
     "SweepRow", "logistic_sweep", "format_sweep", "ModeRow", "forward_vs_reverse",
     "format_forward_vs_reverse", "naive_diff", "DEFAULT_WORK_LIMIT", "NaiveRow",
     "naive_vs_memoized", "format_naive", "HigherOrderRow", "higher_order",
-    "format_higher_order", "plot_sweep", "plot_timing", "format_study",
+    "format_higher_order", "plot_sweep", "plot_timing", "format_study", "StudyTable",
 ]
 
 _ZERO = Constant(0)
@@ -138,6 +139,37 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) 
     return "\n".join(lines)
 
 
+class StudyTable(list):  # type: ignore[type-arg]
+    """The rows of a study (its row dataclasses; a list in every way) that ``print`` and
+    ``repr`` as the study's text table and display in notebooks as an HTML table of the same
+    cells.
+
+    >>> rows = naive_vs_memoized(2)
+    >>> rows[0].n, len(rows)
+    (1, 2)
+    >>> rows._repr_html_().startswith('<table class="symdiff">')
+    True
+    """
+
+    def __init__(self, rows: Iterable[Any], text: Callable[[Any], str],
+                 cells: Callable[[Any], tuple[list[str], list[list[str]], str]]) -> None:
+        super().__init__(rows)
+        self._text, self._cells = text, cells
+
+    def __str__(self) -> str:
+        return self._text(self)
+
+    def __repr__(self) -> str:
+        return self._text(self)
+
+    def _repr_html_(self) -> str:
+        header, body, notes = self._cells(self)
+        return html_table(header, body, footer=notes or None)
+
+    def __reduce__(self) -> Any:
+        return (StudyTable, (list(self), self._text, self._cells))
+
+
 def _timed(fn: Callable[..., Any], repeat: int = 3) -> tuple[Any, float]:
     """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow).
     Each repeat starts with the previous result released, so that its nodes are gone from the
@@ -206,7 +238,7 @@ class TableOneRow:
     naive_tree: int
 
 
-def table_one(n: int = 4) -> list[TableOneRow]:
+def table_one(n: int = 4) -> StudyTable:
     """Table 1 of Baydin et al. for 1..n (n ≤ 8: the naive column is printed in full).
 
     >>> print(table_one(2)[1].naive, "=", table_one(2)[1].simplified)
@@ -224,7 +256,7 @@ def table_one(n: int = 4) -> list[TableOneRow]:
         simplified = sympy.sstr(sympy.factor_terms(expanded), order="rev-lex")
         rows.append(TableOneRow(k, to_text(f, max_tree=10**9), to_text(df, max_tree=10**9),
                                 simplified, tree_size(f), tree_size(df)))
-    return rows
+    return StudyTable(rows, format_table_one, _table_one_cells)
 
 
 def format_table_one(rows: Sequence[TableOneRow] | None = None) -> str:
@@ -237,6 +269,13 @@ def format_table_one(rows: Sequence[TableOneRow] | None = None) -> str:
                   f"  d l_n/dx (naive)    {r.naive}   [{r.naive_tree} tree nodes]",
                   f"  simplified (SymPy)  {r.simplified}"]
     return "\n".join(lines)
+
+
+def _table_one_cells(rows: Sequence[TableOneRow]) -> tuple[list[str], list[list[str]], str]:
+    body = [[str(r.n), r.function, str(r.function_tree), r.naive, str(r.naive_tree),
+             r.simplified] for r in rows]
+    return (["n", "l_n", "tree nodes", "d l_n/dx (naive)", "tree nodes", "simplified (SymPy)"],
+            body, "Baydin et al. (2018), Table 1: l(n+1) = 4 l(n) (1 - l(n)), l1 = x")
 
 
 # --- the logistic-map sweep ----------------------------------------------------------------
@@ -267,7 +306,7 @@ class SweepRow:
 
 
 def logistic_sweep(n: int = 20, *, sympy: bool = True, budget: float = 10.0
-                   ) -> list[SweepRow]:
+                   ) -> StudyTable:
     """Rows for lₙ, n = 1..``n`` (at most 10,000): every symdiff column exactly, in one pass
     over lₙ's DAG; SymPy's derivative size and time while each ``sympy.diff`` stays within
     ``budget`` seconds (``sympy=False`` skips SymPy).
@@ -294,7 +333,7 @@ def logistic_sweep(n: int = 20, *, sympy: bool = True, budget: float = 10.0
         tree, seconds = sympy_cols.get(k, (None, None))
         rows.append(SweepRow(k, f_tree[f], f_sizes[k - 1][0], df_tree[df], df_sizes[k - 1][0],
                              df_sizes[k - 1][2], df_sizes[k - 1][1], tree, seconds))
-    return rows
+    return StudyTable(rows, format_sweep, _sweep_cells)
 
 
 def _sympy_logistic(functions: Sequence[Expr], budget: float) -> dict[int, tuple[int, float]]:
@@ -346,12 +385,16 @@ def format_sweep(rows: Sequence[SweepRow]) -> str:
     From n = 2 to 3: the derivative's tree grows x4.56 per step (exponential); its DAG grows by
     7 nodes and the CSE program by 7 operations per step (linear).
     """
-    header = list(COLUMNS)
+    header, body, _ = _sweep_cells(rows)
+    return "\n".join([_table(header, body, left=0), "", *_growth_summary(rows)]).rstrip()
+
+
+def _sweep_cells(rows: Sequence[SweepRow]) -> tuple[list[str], list[list[str]], str]:
     body = [[str(r.n), _fmt(r.f_tree), str(r.f_dag), _fmt(r.df_tree), str(r.df_dag),
              str(r.cse_assignments), str(r.cse_operations), _fmt(r.sympy_tree),
              _time(r.sympy_seconds), _ratio(r.df_tree, r.df_dag), _ratio(r.df_dag, r.f_dag)]
             for r in rows]
-    return "\n".join([_table(header, body, left=0), "", *_growth_summary(rows)]).rstrip()
+    return list(COLUMNS), body, " ".join(_growth_summary(rows))
 
 
 # --- forward (one diff per variable) vs reverse (grad) -------------------------------------
@@ -388,7 +431,7 @@ def _mode_cases() -> list[tuple[str, Expr, tuple[Symbol, ...]]]:
 
 
 def forward_vs_reverse(cases: Iterable[tuple[str, Expr, Sequence[Symbol]]] | None = None
-                       ) -> list[ModeRow]:
+                       ) -> StudyTable:
     """Per-variable forward ``diff`` against reverse ``grad`` on the workloads: the seed's
     sigmoid, the network loss with all its parameters, deep nesting and a product of many
     variables (or on ``cases``: ``(name, expression, variables)`` triples).
@@ -407,11 +450,16 @@ def forward_vs_reverse(cases: Iterable[tuple[str, Expr, Sequence[Symbol]]] | Non
         reverse, t_reverse = _timed(lambda f=f, wrt=wrt: grad(f, wrt))
         rows.append(ModeRow(name, len(wrt), dag_size(f), sizes, dag_size(reverse),
                             tree_size(reverse), t_forward, t_reverse))
-    return rows
+    return StudyTable(rows, format_forward_vs_reverse, _mode_cells)
 
 
 def format_forward_vs_reverse(rows: Sequence[ModeRow]) -> str:
     """The forward-vs-reverse study as a text table."""
+    header, body, _ = _mode_cells(rows)
+    return _table(header, body)
+
+
+def _mode_cells(rows: Sequence[ModeRow]) -> tuple[list[str], list[list[str]], str]:
     header = ["workload", "vars", "f DAG", "fwd DAG", "fwd/f", "rev DAG", "rev/f",
               "grad tree", "fwd time", "rev time", "fwd/rev time"]
     body = [[r.workload, str(r.variables), str(r.f_dag), str(r.forward_dag),
@@ -419,7 +467,7 @@ def format_forward_vs_reverse(rows: Sequence[ModeRow]) -> str:
              _fmt(r.tree), _time(r.forward_seconds), _time(r.reverse_seconds),
              _ratio(r.forward_seconds, r.reverse_seconds)]
             for r in rows]
-    return _table(header, body)
+    return header, body, ""
 
 
 # --- naive (tree-walking, unmemoized) differentiation --------------------------------------
@@ -492,7 +540,7 @@ class NaiveRow:
     memo_seconds: float
 
 
-def naive_vs_memoized(n: int = 16, *, limit: int = DEFAULT_WORK_LIMIT) -> list[NaiveRow]:
+def naive_vs_memoized(n: int = 16, *, limit: int = DEFAULT_WORK_LIMIT) -> StudyTable:
     """Time both differentiators on lₙ for 1..n; the naive one only up to ``limit`` tree
     nodes.
 
@@ -509,16 +557,21 @@ def naive_vs_memoized(n: int = 16, *, limit: int = DEFAULT_WORK_LIMIT) -> list[N
         if work <= limit:
             naive = _timed(lambda f=f: naive_diff(f, _X, limit=limit))[1]
         rows.append(NaiveRow(k, work, naive, memo))
-    return rows
+    return StudyTable(rows, format_naive, _naive_cells)
 
 
 def format_naive(rows: Sequence[NaiveRow]) -> str:
     """Naive against memoized differentiation as a text table."""
+    header, body, _ = _naive_cells(rows)
+    return _table(header, body, left=0)
+
+
+def _naive_cells(rows: Sequence[NaiveRow]) -> tuple[list[str], list[list[str]], str]:
     body = [[str(r.n), _fmt(r.work), _time(r.naive_seconds) if r.naive_seconds is not None
              else "refused", _time(r.memo_seconds),
              _ratio(r.naive_seconds, r.memo_seconds) if r.naive_seconds else ""]
             for r in rows]
-    return _table(["n", "f tree (work)", "naive time", "diff time", "naive/diff"], body, left=0)
+    return ["n", "f tree (work)", "naive time", "diff time", "naive/diff"], body, ""
 
 
 # --- higher-order derivatives --------------------------------------------------------------
@@ -545,7 +598,7 @@ def _higher_order_cases() -> list[tuple[str, Expr]]:
 
 
 def higher_order(k: int = 10, *, cases: Iterable[tuple[str, Expr]] | None = None,
-                 sympy: bool = True, budget: float = 10.0) -> list[HigherOrderRow]:
+                 sympy: bool = True, budget: float = 10.0) -> StudyTable:
     """dᵏ/dxᵏ for 1..k of sigmoid(x), sin(x)**4 and exp(sin(x)) (or ``cases``:
     ``(name, expression of x)`` pairs), against SymPy's repeated ``diff``.
 
@@ -566,7 +619,7 @@ def higher_order(k: int = 10, *, cases: Iterable[tuple[str, Expr]] | None = None
         for j, (tree, dag, seconds) in enumerate(mine):
             s_tree, s_seconds = theirs[j] if j < len(theirs) else (None, None)
             rows.append(HigherOrderRow(name, j + 1, tree, dag, seconds, s_tree, s_seconds))
-    return rows
+    return StudyTable(rows, format_higher_order, _higher_cells)
 
 
 def _sympy_higher(f: Expr, k: int, budget: float) -> list[tuple[int, float]]:
@@ -594,10 +647,14 @@ def _sympy_higher(f: Expr, k: int, budget: float) -> list[tuple[int, float]]:
 
 def format_higher_order(rows: Sequence[HigherOrderRow]) -> str:
     """The higher-order study as a text table."""
+    header, body, _ = _higher_cells(rows)
+    return _table(header, body)
+
+
+def _higher_cells(rows: Sequence[HigherOrderRow]) -> tuple[list[str], list[list[str]], str]:
     body = [[r.function, str(r.k), _fmt(r.tree), str(r.dag), _ratio(r.tree, r.dag),
              _time(r.seconds), _fmt(r.sympy_tree), _time(r.sympy_seconds)] for r in rows]
-    return _table(["f", "k", "tree", "DAG", "swell", "build time", "SymPy tree", "SymPy time"],
-                  body)
+    return ["f", "k", "tree", "DAG", "swell", "build time", "SymPy tree", "SymPy time"], body, ""
 
 
 # --- figures -------------------------------------------------------------------------------
