@@ -13,7 +13,7 @@ its consumers (``codegen``, ``drawing``, ``interop``, ``ad``, ``numeric``); the 
 """
 
 from . import _compat, ad, codegen, drawing, extend, interop, numeric, studies
-from ._diff import diff, grad, hessian, jacobian
+from ._diff import JacobianRows, diff, grad, hessian, hvp, jacobian, jacobian_costs
 from ._errors import (
     ConversionError,
     DifferentiationError,
@@ -51,6 +51,7 @@ from ._parse import parse
 from ._printing import Formulas, to_text
 from ._printing import to_latex as latex
 from ._program import Assignment, Equation, Program
+from ._sparsity import SparseMatrix, color, hessian_sparsity, jacobian_sparsity
 from .ad import Tape, forward_trace, jvp, reverse_trace, vjp
 from .codegen import lambdify, module_source, value_and_grad, write_module
 from .drawing import (
@@ -83,7 +84,6 @@ from .tensor import (
     dot,
     einsum,
     eye,
-    hvp,
     inv,
     logdet,
     matmul,
@@ -118,6 +118,8 @@ __all__ = [
     "tree_size", "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
 ]
 # Tensors and matrix calculus (issue 11).
+__all__ += ["color", "hessian_sparsity", "JacobianRows", "jacobian_costs", "jacobian_sparsity",
+            "SparseMatrix"]
 __all__ += ["broadcast_to", "concatenate", "det", "diag", "dot", "einsum", "eye", "hvp", "inv",
             "logdet", "matmul", "mean", "norm", "ones", "outer", "reshape", "ShapeError",
             "stack", "sum", "tensor", "Tensor", "TensorConstant", "TensorExpr", "trace",

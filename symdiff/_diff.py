@@ -24,10 +24,19 @@ from ._errors import DifferentiationError
 from ._expr import SYMBOLIC as _SYMBOLIC_F
 from ._expr import Constant, Expr, Symbol, as_expr
 from ._printing import Formulas, to_latex
-from ._program import lower
+from ._program import Program, lower
+from ._sparsity import (
+    SparseMatrix,
+    check_variables,
+    color_rows,
+    hessian_pattern,
+    jacobian_pattern,
+    recover_symmetric,
+)
 from ._sweeps import EXPRESSIONS, depends_on, forward, reverse
 
-__all__ = ["diff", "grad", "jacobian", "hessian", "local_partial", "derivative_table"]
+__all__ = ["diff", "grad", "jacobian", "hessian", "local_partial", "derivative_table", "hvp",
+           "JacobianRows", "jacobian_costs", "JACOBIAN_METHODS"]
 
 _ZERO = Constant(0)
 _ONE = Constant(1)
@@ -154,23 +163,156 @@ def _gradient_formulas(partials: tuple[Expr, ...], wrt: Sequence[Symbol]) -> For
                     [rf"\frac{{\partial f}}{{\partial {to_latex(v)}}}" for v in wrt])
 
 
-def jacobian(exprs: Iterable[Any], variables: Iterable[Any]) -> tuple[tuple[Expr, ...], ...]:
-    """Rows of partial derivatives, one row per expression (each row by reverse mode).
+#: How :func:`jacobian` may accumulate: one reverse sweep per row, one forward sweep per
+#: column, one forward sweep per colour of a column colouring, or whichever costs least.
+JACOBIAN_METHODS = ("reverse", "forward", "compressed", "auto")
 
+
+class JacobianRows(tuple):  # type: ignore[type-arg]
+    """The rows of a Jacobian (a tuple of tuples of expressions) that also say how they were
+    built: ``method`` (``"reverse"``, ``"forward"`` or ``"compressed"``) and ``costs`` (the
+    chain-rule terms each method would perform: :func:`jacobian_costs`)."""
+
+    method: str
+    costs: dict[str, int]
+
+
+def _tangents(program: Program, groups: Sequence[Sequence[Symbol]]) -> list[list[Any]]:
+    """Per group of variables, the outputs' tangents along the sum of the group's unit
+    vectors (one forward sweep each; ``None`` is a structural zero)."""
+    slot = {s: k for k, s in enumerate(program.inputs)}
+    columns = []
+    for group in groups:
+        seeds = [(slot[v], _ONE) for v in group if v in slot]
+        tangent = forward(program, program.nodes, seeds, EXPRESSIONS) if seeds else None
+        columns.append([None if tangent is None else tangent[s]
+                        for s in program.output_slots])
+    return columns
+
+
+def jacobian_costs(exprs: Iterable[Any], variables: Iterable[Any]) -> dict[str, int]:
+    """What each way of building the Jacobian costs, counted exactly from the program in
+    bit-mask passes, without building anything: the equations its sweeps visit plus the
+    chain-rule terms (multiply-adds) they perform. ``reverse``: one reverse sweep per row
+    over that row's cone; ``forward``: one forward sweep per variable over the whole program;
+    ``compressed``: one forward sweep per colour of the column colouring (``colors``).
+
+    >>> import symdiff
+    >>> xs = symdiff.symbols("x1:9")
+    >>> costs = jacobian_costs([xs[i] * xs[i + 1] for i in range(7)], xs)
+    >>> costs["colors"], costs["compressed"] < costs["forward"]
+    (2, True)
+    """
+    roots = list(exprs)
+    wrt = check_variables(variables)
+    program = lower(roots)
+    slot = {s: k for k, s in enumerate(program.inputs)}
+    pattern = jacobian_pattern(roots, wrt)
+    colors = color_rows(pattern, len(wrt), "column") if wrt else []
+    n = program.n_slots
+    dep, hue = [0] * n, [0] * n
+    for j, v in enumerate(wrt):
+        if v in slot:
+            dep[slot[v]] = 1 << j
+            hue[slot[v]] |= 1 << colors[j]
+    for out, _, args, _ in program.equations:
+        for a in args:
+            dep[out] |= dep[a]
+            hue[out] |= hue[a]
+    reach = [0] * n  # which outputs each slot feeds
+    for i, s in enumerate(program.output_slots):
+        reach[s] |= 1 << i
+    n_colors = max(colors, default=-1) + 1
+    equations = len(program.equations)
+    forward_cost = len(wrt) * equations
+    compressed_cost = n_colors * equations
+    reverse_cost = 0
+    for out, _, args, _ in reversed(program.equations):
+        live = [a for a in args if dep[a]]
+        cone = reach[out].bit_count()
+        reverse_cost += cone  # each row's reverse sweep visits the equations of its cone
+        for a in args:
+            reach[a] |= reach[out]
+        for a in live:
+            forward_cost += dep[a].bit_count()
+            compressed_cost += hue[a].bit_count()
+        if dep[out]:
+            reverse_cost += cone * len(live)
+    return {"reverse": reverse_cost, "forward": forward_cost, "compressed": compressed_cost,
+            "colors": n_colors}
+
+
+def jacobian(exprs: Iterable[Any], variables: Iterable[Any], *, sparse: bool = False,
+             method: str = "reverse") -> Any:
+    """Rows of partial derivatives, one row per expression.
+
+    ``method``: ``"reverse"`` (one reverse sweep per row, the default), ``"forward"`` (one
+    forward sweep per variable), ``"compressed"`` (one forward sweep per colour of a column
+    colouring of the sparsity pattern: columns that share no row are differentiated
+    together) or ``"auto"`` (whichever :func:`jacobian_costs` says performs the fewest
+    chain-rule terms). All give the same expressions' values. The result is a
+    :class:`JacobianRows` (a tuple of rows) whose ``method`` and ``costs`` say what was done.
+    With ``sparse=True`` only the structural non-zeros are built and a
+    :class:`~symdiff.SparseMatrix` is returned.
+
+    >>> import symdiff
     >>> from symdiff import parse, symbols
     >>> x, y = symbols("x y")
     >>> [[str(d) for d in row] for row in jacobian([parse("x*y"), parse("x + y")], [x, y])]
     [['y', 'x'], ['1', '1']]
+    >>> u = symdiff.sin(x * y)
+    >>> J = jacobian([2 * u, u + 1, u * u, symdiff.exp(u)], [x, y], method="auto")
+    >>> J.method, J.costs
+    ('forward', {'reverse': 29, 'forward': 26, 'compressed': 26, 'colors': 2})
     """
     rule = _tensor_rule("_symdiff_jacobian_", exprs, variables)
     if rule is not None:
-        return rule(exprs, variables)  # type: ignore[no-any-return]
+        return rule(exprs, variables)
+    roots = [as_expr(e) for e in exprs]
     wrt = [_check_symbol(v) for v in variables]
-    return tuple(grad(e, wrt) for e in exprs)
+    if method not in JACOBIAN_METHODS:
+        raise DifferentiationError(f"method must be one of {', '.join(JACOBIAN_METHODS)}, "
+                                   f"not {method!r}")
+    if sparse:
+        rows = jacobian_pattern(roots, wrt)
+        values = tuple(grad(e, [wrt[j] for j in row]) for e, row in zip(roots, rows,
+                                                                          strict=True))
+        return SparseMatrix((len(roots), len(wrt)), rows, values)
+    # The default (reverse) does not pay for counting (which colours the pattern).
+    costs = jacobian_costs(roots, wrt) if method != "reverse" else {}
+    if method == "auto":
+        method = min(("reverse", "forward", "compressed"), key=lambda m: costs[m])
+    if method == "reverse":
+        result: Any = [grad(e, wrt) for e in roots]
+    elif not roots:
+        result = []
+    else:
+        program = lower(roots)
+        if method == "forward":
+            groups: list[list[Symbol]] = [[v] for v in wrt]
+            colors = list(range(len(wrt)))
+        else:
+            colors = color_rows(jacobian_pattern(roots, wrt), len(wrt)) if wrt else []
+            groups = [[] for _ in range(max(colors, default=-1) + 1)]
+            for v, c in zip(wrt, colors, strict=True):
+                groups[c].append(v)
+        columns = _tangents(program, groups)
+        pattern = [set(row) for row in jacobian_pattern(roots, wrt)]
+        result = [[(t if (t := columns[colors[j]][i]) is not None and j in pattern[i]
+                    else _ZERO) for j in range(len(wrt))] for i in range(len(roots))]
+    jac = JacobianRows(tuple(tuple(row) for row in result))
+    jac.method, jac.costs = method, costs
+    return jac
 
 
-def hessian(expr: Any, variables: Iterable[Any]) -> tuple[tuple[Expr, ...], ...]:
+def hessian(expr: Any, variables: Iterable[Any], *, sparse: bool = False) -> Any:
     """The matrix of second partial derivatives (the Jacobian of the gradient).
+
+    With ``sparse=True`` only the structural non-zeros are built (the pattern comes from
+    :func:`symdiff.hessian_sparsity`): the gradient by one reverse sweep, then one forward
+    sweep over it per colour of a star colouring of the pattern (forward-over-reverse), each
+    entry read off where it is alone in its colour; a :class:`~symdiff.SparseMatrix` with both
+    triangles is returned. A tridiagonal Hessian takes three forward sweeps, whatever n.
 
     >>> from symdiff import parse, symbols
     >>> x, y = symbols("x y")
@@ -179,6 +321,50 @@ def hessian(expr: Any, variables: Iterable[Any]) -> tuple[tuple[Expr, ...], ...]
     """
     rule = _tensor_rule("_symdiff_hessian_", expr, variables)
     if rule is not None:
-        return rule(expr, variables)  # type: ignore[no-any-return]
+        return rule(expr, variables)
     wrt = [_check_symbol(v) for v in variables]
-    return jacobian(grad(expr, wrt), wrt)
+    if not sparse:
+        return tuple(grad(g, wrt) for g in grad(expr, wrt))
+    rows = hessian_pattern(expr, wrt)
+    n = len(wrt)
+    gradient = grad(expr, wrt)
+    colors = color_rows(rows, n, "star") if n else []
+    groups: list[list[Symbol]] = [[] for _ in range(max(colors, default=-1) + 1)]
+    for v, c in zip(wrt, colors, strict=True):
+        groups[c].append(v)
+    columns = _tangents(lower(list(gradient)), groups) if n else []
+    entries: dict[tuple[int, int], Expr] = {}
+    for (i, j), (c, r) in recover_symmetric(rows, colors).items():
+        value = columns[c][r]
+        entries[i, j] = entries[j, i] = _ZERO if value is None else value
+    full = [sorted({j for (a, j) in entries if a == i}) for i in range(n)]
+    return SparseMatrix((n, n), tuple(tuple(r) for r in full),
+                        tuple(tuple(entries[i, j] for j in r) for i, r in enumerate(full)))
+
+
+def hvp(expr: Any, variables: Iterable[Any], vector: Iterable[Any]) -> tuple[Expr, ...]:
+    """The Hessian-vector product ``∇²f · v`` by forward-over-reverse on the graph: the
+    gradient by one reverse sweep, then one forward sweep over the gradient's program with
+    tangents ``v`` (expressions: symbols for a product at any ``v``, or numbers). Its size is
+    a small constant times the gradient's, however many variables there are.
+
+    >>> from symdiff import parse, symbols
+    >>> x, y, u, w = symbols("x y u w")
+    >>> [str(e) for e in hvp(parse("x**2*y"), [x, y], [u, w])]
+    ['w*(2*x) + y*(2*u)', 'u*(2*x)']
+    """
+    rule = _tensor_rule("_symdiff_hvp_", expr, variables, vector)
+    if rule is not None:
+        return rule(expr, variables, vector)  # type: ignore[no-any-return]
+    wrt = check_variables(variables)
+    direction = [as_expr(v) for v in vector]
+    if len(direction) != len(wrt):
+        raise DifferentiationError(f"the vector has {len(direction)} entries for "
+                                   f"{len(wrt)} variables")
+    gradient = grad(expr, wrt)
+    program = lower(list(gradient))
+    slot = {s: k for k, s in enumerate(program.inputs)}
+    seeds = [(slot[v], d) for v, d in zip(wrt, direction, strict=True)
+             if v in slot and not (d.op is _ZERO.op and d is _ZERO)]
+    tangent = forward(program, program.nodes, seeds, EXPRESSIONS)
+    return tuple(_ZERO if (t := tangent[s]) is None else t for s in program.output_slots)

@@ -17,7 +17,7 @@ LAYERS = {
     "_program": 2,
     "_printing": 3, "_evaluation": 3,
     "_expr": 4,
-    "_parse": 5, "_compat": 5, "_sweeps": 5,
+    "_parse": 5, "_compat": 5, "_sweeps": 5, "_sparsity": 5,
     "_diff": 6, "interop": 6,
     "_measure": 7, "_figures": 7, "codegen": 7, "tensor": 7,
     "ad": 8, "numeric": 8,

@@ -9,6 +9,7 @@ from ._backends import BACKENDS, JAX, MATH, NUMBA, NUMPY, Backend, get_backend
 from ._check import check_source
 from ._lambdify import (
     CompiledFunction,
+    SparseFunction,
     cache_dir,
     lambdify,
     module_source,
@@ -18,5 +19,5 @@ from ._lambdify import (
 from ._pycode import MAX_INLINE_DEPTH
 
 __all__ = ["BACKENDS", "JAX", "MATH", "MAX_INLINE_DEPTH", "NUMBA", "NUMPY", "Backend",
-           "CompiledFunction", "cache_dir", "check_source", "get_backend", "lambdify",
-           "module_source", "value_and_grad", "write_module"]
+           "CompiledFunction", "SparseFunction", "cache_dir", "check_source", "get_backend",
+           "lambdify", "module_source", "value_and_grad", "write_module"]

@@ -37,7 +37,8 @@ from typing import Any
 
 from .._diff import grad
 from .._errors import SymdiffError
-from .._expr import Symbol, as_expr
+from .._expr import Constant, Symbol, as_expr
+from .._sparsity import SparseMatrix
 from ._backends import BACKENDS, Backend, get_backend
 from ._check import check_source
 from ._pycode import (
@@ -51,7 +52,7 @@ from ._pycode import (
 from ._runtime import cache_dir
 
 __all__ = ["lambdify", "value_and_grad", "module_source", "write_module", "CompiledFunction",
-           "BACKENDS", "cache_dir"]
+           "BACKENDS", "cache_dir", "SparseFunction"]
 
 
 class CompiledFunction:
@@ -125,7 +126,11 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     called as ``f(array, y)``). ``exprs`` is one expression (the function returns a float) or
     a sequence, possibly nested (it returns tuples of the same shape); with
     ``output="array"`` it returns one NumPy array of that shape instead (on array backends,
-    that shape followed by the inputs' broadcast shape). Shared subexpressions are computed
+    that shape followed by the inputs' broadcast shape). With ``output="sparse"``, ``exprs``
+    is a :class:`~symdiff.SparseMatrix` (``hessian(..., sparse=True)``) or a 2-D nesting
+    whose constant-0 entries are structural zeros, and the function returns a
+    ``scipy.sparse.csr_array`` with the pattern fixed now and only the non-zeros computed
+    per call (a :class:`SparseFunction`). Shared subexpressions are computed
     once. Backends:
     ``"math"`` (plain Python floats, same numbers as :meth:`Expr.evaluate`), ``"numpy"``
     (vectorized over arrays, with broadcasting), ``"numba"`` (the same code compiled by
@@ -153,12 +158,83 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     """
     target = get_backend(backend)
     reserved = reserved_names(target)
+    matrix = _as_sparse(exprs) if output == "sparse" else None
+    if matrix is not None:
+        exprs, output = [e for row in matrix.values for e in row], "array"
     function = FunctionSource(check_function_name(name, reserved), check_args(args), exprs,
                               target, reserved, output)
     source = module_text([function], target, bound=target.binds_self)
     compiled = _rebuild(source, name, _spec_backend(target), function.args,
                         tuple(function.params))
-    return getattr(compiled, name)
+    values = getattr(compiled, name)
+    return values if matrix is None else SparseFunction(values, matrix.shape, matrix.rows)
+
+
+def _as_sparse(exprs: Any) -> SparseMatrix:
+    """``exprs`` as a :class:`SparseMatrix`: itself, or a dense 2-D nesting whose structural
+    zeros are the entries that are the constant 0."""
+    if isinstance(exprs, SparseMatrix):
+        return exprs
+    try:
+        dense = [[as_expr(e) for e in row] for row in exprs]
+    except TypeError:
+        raise SymdiffError("output='sparse' needs a SparseMatrix (hessian(..., sparse=True)) "
+                           "or a 2-D nesting of expressions") from None
+    widths = {len(row) for row in dense}
+    if len(widths) > 1:
+        raise SymdiffError(f"output='sparse' needs rows of one length, not {sorted(widths)}")
+    zero = Constant(0)
+    rows = tuple(tuple(j for j, e in enumerate(row) if e is not zero) for row in dense)
+    values = tuple(tuple(row[j] for j in r) for row, r in zip(dense, rows, strict=True))
+    return SparseMatrix((len(dense), widths.pop() if widths else 0), rows, values)
+
+
+class SparseFunction:
+    """A compiled sparse matrix: calling it computes only the structural non-zeros (one
+    compiled function returning them as a vector) and returns a ``scipy.sparse.csr_array``
+    whose pattern was fixed when it was compiled. ``.source``, ``.args`` and ``.backend`` are
+    those of the values' function; ``.pattern`` is the pattern."""
+
+    __slots__ = ("_indices", "_indptr", "_rows", "_values", "shape")
+
+    def __init__(self, values: Callable[..., Any], shape: tuple[int, int],
+                 rows: tuple[tuple[int, ...], ...]) -> None:
+        import numpy as np
+
+        self._values = values
+        self.shape = shape
+        self._rows = rows
+        self._indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        self._indptr[1:] = np.cumsum([len(r) for r in rows])
+        self._indices = np.array([j for r in rows for j in r], dtype=np.int32)
+
+    def __call__(self, *args: Any) -> Any:
+        import numpy as np
+        from scipy.sparse import csr_array
+
+        data = np.asarray(self._values(*args), dtype=np.float64)
+        return csr_array((data, self._indices, self._indptr), shape=self.shape)
+
+    @property
+    def pattern(self) -> Any:
+        """The pattern, a ``scipy.sparse.csr_array`` of ones (int8)."""
+        import numpy as np
+        from scipy.sparse import csr_array
+
+        return csr_array((np.ones(len(self._indices), dtype=np.int8), self._indices,
+                          self._indptr), shape=self.shape)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("source", "args", "backend"):
+            return getattr(self._values, name)
+        raise AttributeError(name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return SparseFunction, (self._values, self.shape, self._rows)
+
+    def __repr__(self) -> str:
+        rows, columns = self.shape
+        return f"<symdiff sparse {rows}×{columns} function, nnz={len(self._indices)}>"
 
 
 def value_and_grad(expr: Any, wrt: Any, args: Any = None, backend: str | Backend = "math"
