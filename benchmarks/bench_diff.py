@@ -263,7 +263,7 @@ def measure_sympy(case: Case, budget: Budget, reference: list[float]) -> Row:
     except (RecursionError, symdiff.ConversionError):
         row.note = "SymPy cannot build the function (its constructors recurse too deep)"
         return row
-    wrt = [sympy.Symbol(v.name, real=True) for v in case.wrt]
+    wrt = [sympy.Symbol(v.name) for v in case.wrt]
     try:
         seconds, repeats, result = time_builds(
             lambda: [sympy.diff(f, v) for v in wrt], budget, before=clear_cache)

@@ -61,7 +61,7 @@ def value_or_none(expr: symdiff.Expr, at: dict) -> float | None:
 
 def sympy_value(expr: sympy.Expr, at: dict) -> float:
     """SymPy's value at ``at`` (keys: symdiff symbols), to 30 digits."""
-    subs = {sympy.Symbol(k.name, real=True): sympy.Float(v, 30) for k, v in at.items()}
+    subs = {sympy.Symbol(k.name): sympy.Float(v, 30) for k, v in at.items()}
     return complex(expr.evalf(30, subs=subs)).real
 
 

@@ -55,7 +55,7 @@ def test_numbers_stay_exact():
 
 def test_sigmoid_in_sympy_differentiates_and_evaluates():
     s = to_sympy(parse("sigmoid(x)"))
-    x = sympy.Symbol("x", real=True)
+    x = sympy.Symbol("x")
     assert float(sympy.diff(s, x).subs(x, 0)) == 0.25
     assert float(s.subs(x, 0)) == 0.5
 
@@ -79,3 +79,88 @@ def test_sympy_e_and_negative_powers():
 def test_too_deep_for_sympy_is_a_conversion_error():
     with pytest.raises(symdiff.ConversionError, match="deep"):
         to_sympy(symdiff.workloads.nested_sin(5000))
+
+
+# --- what a SymPy user does, without traps ---------------------------------------------------
+
+def test_symbols_are_plain_sympy_symbols():
+    s = to_sympy(parse("x*y"))
+    assert s.free_symbols == {sympy.Symbol("x"), sympy.Symbol("y")}
+    assert to_sympy(parse("x"), real=False) == sympy.Symbol("x")
+    real = to_sympy(parse("x"), real=True)
+    assert real == sympy.Symbol("x", real=True) and real.is_real
+    assert from_sympy(real) is parse("x")  # back by name, whatever the assumptions
+
+
+@pytest.mark.parametrize("text", [
+    "x*sin(x)", "sigmoid(w*x + b)", "exp(-x**2/2)/sqrt(1 + x**2)", "log(1 + exp(x))*tanh(x)",
+    "sigmoid(x)*(1 - sigmoid(x)) + atan(x)", "x**3 - 2*x + 1/x",
+])
+def test_sympy_diff_of_to_sympy_agrees_with_symdiff(text):
+    # The user's check: plain SymPy symbols, sympy.diff against symdiff.diff.
+    e = parse(text)
+    x = sympy.Symbol("x")
+    difference = sympy.diff(to_sympy(e), x) - to_sympy(symdiff.diff(e, symdiff.Symbol("x")))
+    assert sympy.simplify(difference) == 0
+
+
+@pytest.mark.parametrize(("text", "form"), [
+    ("sigmoid(x)", 1 / (1 + sympy.exp(-sympy.Symbol("x")))),
+    ("relu(x)", sympy.Max(0, sympy.Symbol("x"))),
+    ("step(x)", sympy.Heaviside(sympy.Symbol("x"), 0)),
+])
+def test_functions_sympy_lacks_are_written_in_its_terms(text, form):
+    x = sympy.Symbol("x")
+    s = to_sympy(parse(text))
+    assert s == form
+    assert from_sympy(form) is parse(text)  # recognised back
+    f = sympy.lambdify(x, s)  # SymPy's own printers understand it
+    assert f(0.5) == pytest.approx(parse(text).evaluate(x=0.5))
+    assert sympy.latex(s) and sympy.simplify(s - form) == 0
+
+
+def test_sigmoid_survives_float_offsets_and_sympy_derivatives_evaluate():
+    x = sympy.Symbol("x")
+    e = parse("sigmoid(x + 0.25)")
+    s = to_sympy(e)
+    assert from_sympy(s).op is e.op
+    d = sympy.lambdify(x, sympy.diff(s, x))
+    assert d(0.3) == pytest.approx(symdiff.diff(e, symdiff.Symbol("x")).evaluate(x=0.3))
+
+
+def test_heaviside_with_another_value_at_zero_is_refused():
+    with pytest.raises(symdiff.ConversionError, match="H"):
+        from_sympy(sympy.Heaviside(sympy.Symbol("x")))
+
+
+def test_the_bridge_owns_its_tables():
+    from symdiff.interop import FROM_SYMPY, TO_SYMPY
+
+    assert set(FROM_SYMPY) == set(TO_SYMPY)  # every form written is recognised back
+    assert {"sigmoid", "relu", "step", "softplus"} <= set(TO_SYMPY)
+
+
+def test_softplus_when_registered_goes_both_ways():
+    import math
+
+    from symdiff.extend import register_op, unregister_op
+
+    if "softplus" in symdiff.OPS:
+        op = symdiff.OPS["softplus"]
+        registered = False
+    else:
+        op = register_op("softplus", lambda v: math.log1p(math.exp(v)),
+                         lambda F, a, out: F.sigmoid(a))
+        registered = True
+    try:
+        x = sympy.Symbol("x")
+        e = parse("softplus(x)")
+        assert e.op is op
+        s = to_sympy(e)
+        assert s == sympy.log(1 + sympy.exp(x))
+        assert from_sympy(s) is e
+        d = to_sympy(symdiff.diff(e, symdiff.Symbol("x")))
+        assert sympy.simplify(sympy.diff(s, x) - d) == 0
+    finally:
+        if registered:
+            unregister_op("softplus")

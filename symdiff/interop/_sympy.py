@@ -1,9 +1,13 @@
 """SymPy interop: :func:`to_sympy` and :func:`from_sympy`, iterative over both DAGs.
 
-SymPy is imported only here (and lazily), so ``import symdiff`` stays light. SymPy has no
-``sigmoid``; :class:`sigmoid` below is a SymPy function with its derivative, evaluation and a
-rewrite to exponentials, so the round trip through SymPy is exact for every op of the table.
-``relu`` maps to ``Max(0, x)`` and ``step`` to ``Heaviside(x, 0)`` (step(0) = 0).
+SymPy is imported only here (and lazily), so ``import symdiff`` stays light. The bridge owns
+two tables keyed by op name: :data:`TO_SYMPY` says how an op is written in SymPy (default: the
+SymPy function of the op's name), :data:`FROM_SYMPY` how that form is recognised back. Ops SymPy
+lacks are written in SymPy's own terms, so SymPy's ``diff``, ``simplify``, ``lambdify`` and
+``latex`` understand them: ``sigmoid(x)`` is ``1/(1 + exp(-x))``, ``relu(x)`` is
+``Max(0, x)``, ``step(x)`` is ``Heaviside(x, 0)`` (step(0) = 0), ``softplus(x)`` (when
+registered) is ``log(1 + exp(x))``. Symbols are plain ``sympy.Symbol(name)``, as every SymPy
+user writes them.
 """
 
 from __future__ import annotations
@@ -18,67 +22,58 @@ from .._errors import ConversionError
 from .._expr import Constant, Expr, Symbol, add, apply, as_expr, div, mul, neg, power, sub
 from .._traversal import toposort
 
-__all__ = ["to_sympy", "from_sympy", "simplify", "sympy_sigmoid", "rebuild", "ARITHMETIC"]
+__all__ = ["to_sympy", "from_sympy", "simplify", "rebuild", "ARITHMETIC", "TO_SYMPY", "FROM_SYMPY"]
 
 
-@functools.cache
-def sympy_sigmoid() -> Any:
-    """The SymPy function class standing for symdiff's ``sigmoid``."""
+# --- op → SymPy -------------------------------------------------------------------------------
+
+#: How ops are written in SymPy: op name → ``builder(sympy, *args)``. An op not listed is the
+#: SymPy function named by its ``sympy`` field (default: its own name), e.g. ``sympy.sin``.
+TO_SYMPY: dict[str, Callable[..., Any]] = {
+    # exp(-a) stays unevaluated so that SymPy does not split off a float factor
+    # (exp(-x - 0.25) → 0.7788·exp(-x)) and from_sympy still recognises the sigmoid.
+    "sigmoid": lambda sp, a: 1 / (1 + sp.exp(-a, evaluate=False)),
+    "softplus": lambda sp, a: sp.log(1 + sp.exp(a, evaluate=False)),
+    "relu": lambda sp, a: sp.Max(0, a),
+    "step": lambda sp, a: sp.Heaviside(a, 0),
+}
+
+
+def _sympy_builder(op: _ops.Op) -> Callable[..., Any]:
+    """The SymPy callable for a function op: its :data:`TO_SYMPY` entry, else by name."""
     import sympy
 
-    class sigmoid(sympy.Function):  # noqa: N801 - named like SymPy's functions
-        """Logistic sigmoid 1/(1 + exp(-x))."""
-
-        @classmethod
-        def eval(cls, arg: Any) -> Any:
-            if arg.is_zero:
-                return sympy.S.Half
-            return None
-
-        def fdiff(self, argindex: int = 1) -> Any:
-            return self * (1 - self)
-
-        def _eval_rewrite_as_exp(self, arg: Any, **kwargs: Any) -> Any:
-            return 1 / (1 + sympy.exp(-arg))
-
-        def _eval_evalf(self, prec: int) -> Any:
-            return (1 / (1 + sympy.exp(-self.args[0])))._eval_evalf(prec)
-
-        def _eval_is_real(self) -> Any:
-            return self.args[0].is_real
-
-        def _eval_is_positive(self) -> Any:
-            return self.args[0].is_real
-
-    return sigmoid
+    builder = TO_SYMPY.get(op.name)
+    if builder is not None:
+        return functools.partial(builder, sympy)
+    return _by_name(sympy, op)
 
 
-def _sympy_function(op: _ops.Op) -> Any:
-    import sympy
-
-    if op.name == "sigmoid":
-        return sympy_sigmoid()
-    if op.name == "relu":
-        return lambda a: sympy.Max(0, a)
-    if op.name == "step":
-        return lambda a: sympy.Heaviside(a, 0)
+def _by_name(sympy: Any, op: _ops.Op) -> Any:
+    """The default by name: SymPy's function of that name, or else an undefined function
+    called so (what SymPy itself makes of a name it does not know), mapped back by name."""
     if op.sympy is None:
         raise ConversionError(f"op {op.name!r} has no SymPy counterpart")
-    # The default by name: SymPy's function of that name, or else an undefined function
-    # called so (what SymPy itself makes of a name it does not know), mapped back by name.
     found = getattr(sympy, op.sympy, None)
     return found if found is not None else sympy.Function(op.sympy)
 
 
-def to_sympy(exprs: Any, real: bool = True) -> Any:
+def to_sympy(exprs: Any, real: bool = False) -> Any:
     """The SymPy expression (or tuple of them) for symdiff expression(s).
 
-    Symbols become ``sympy.Symbol(name, real=real)``; ints stay exact, floats become
-    ``sympy.Float`` of the same binary value.
+    Symbols become plain ``sympy.Symbol(name)``, the very symbols a SymPy user writes, so
+    ``sympy.diff(to_sympy(e), sympy.Symbol("x"))`` differentiates; ``real=True`` makes them
+    ``sympy.Symbol(name, real=True)`` instead (SymPy simplifies more with it). Ints stay exact,
+    floats become ``sympy.Float`` of the same binary value; ops SymPy lacks are written in its
+    terms (see :data:`TO_SYMPY`).
 
-    >>> import symdiff
+    >>> import sympy, symdiff
     >>> to_sympy(symdiff.parse("x*sin(x)"))
     x*sin(x)
+    >>> to_sympy(symdiff.parse("sigmoid(x)"))
+    1/(1 + exp(-x))
+    >>> sympy.diff(to_sympy(symdiff.parse("x**3")), sympy.Symbol("x"))
+    3*x**2
     """
     try:
         return _to_sympy(exprs, real)
@@ -139,7 +134,10 @@ def _to_sympy(exprs: Any, real: bool) -> Any:
         return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value,
                                                                               precision=53)
 
-    return rebuild(exprs, lambda s: sympy.Symbol(s.name, real=real), constant, _sympy_function)
+    def symbol(s: Symbol) -> Any:
+        return sympy.Symbol(s.name, real=True) if real else sympy.Symbol(s.name)
+
+    return rebuild(exprs, symbol, constant, _sympy_builder)
 
 
 def _from_mul(args: list[Any], convert: dict[Any, Expr]) -> Expr:
@@ -181,15 +179,89 @@ def _number(value: Any) -> Expr:
     raise ConversionError(f"SymPy number {value!r} has no exact symdiff form")
 
 
+# --- SymPy → op -------------------------------------------------------------------------------
+
+def _match_sigmoid(sp: Any, node: Any) -> tuple[Any, ...] | None:
+    # 1/(1 + exp(u)) is sigmoid(-u)
+    if isinstance(node, sp.Pow) and node.exp == -1 and isinstance(node.base, sp.Add):
+        terms = node.base.args
+        if len(terms) == 2 and sp.S.One in terms:
+            other = terms[1] if terms[0] == 1 else terms[0]
+            if isinstance(other, sp.exp):
+                return (-other.args[0],)
+    return None
+
+
+def _match_softplus(sp: Any, node: Any) -> tuple[Any, ...] | None:
+    # log(1 + exp(u)) is softplus(u)
+    if isinstance(node, sp.log) and len(node.args) == 1 and isinstance(node.args[0], sp.Add):
+        terms = node.args[0].args
+        if len(terms) == 2 and sp.S.One in terms:
+            other = terms[1] if terms[0] == 1 else terms[0]
+            if isinstance(other, sp.exp):
+                return other.args
+    return None
+
+
+def _match_relu(sp: Any, node: Any) -> tuple[Any, ...] | None:
+    if isinstance(node, sp.Max) and len(node.args) == 2 and sp.S.Zero in node.args:
+        return (node.args[1] if node.args[0] == 0 else node.args[0],)
+    return None
+
+
+def _match_step(sp: Any, node: Any) -> tuple[Any, ...] | None:
+    if isinstance(node, sp.Heaviside):
+        if len(node.args) == 2 and node.args[1] != 0:
+            raise ConversionError("only Heaviside(x, 0) matches symdiff's step (step(0) = 0); "
+                                  f"SymPy's {node} has H(0) = {node.args[1]}")
+        return node.args[:1]
+    return None
+
+
+#: How SymPy forms are recognised back: op name → ``matcher(sympy, node)`` giving the SymPy
+#: arguments of that op when ``node`` is its form (see :data:`TO_SYMPY`), else None. Tried
+#: before SymPy's classes are looked up by name; a matcher applies only while its op exists.
+FROM_SYMPY: dict[str, Callable[[Any, Any], tuple[Any, ...] | None]] = {
+    "sigmoid": _match_sigmoid, "softplus": _match_softplus, "relu": _match_relu,
+    "step": _match_step,
+}
+
+
+def _matchers() -> list[tuple[_ops.Op, Callable[[Any, Any], tuple[Any, ...] | None]]]:
+    return [(_ops.FUNCTIONS[name], match) for name, match in FROM_SYMPY.items()
+            if name in _ops.FUNCTIONS]
+
+
+def _classes() -> dict[Any, _ops.Op]:
+    """SymPy's function classes that stand for function ops by name (``sympy.sin`` → sin)."""
+    import sympy
+
+    by_class = {}
+    for op in _ops.FUNCTIONS.values():
+        if op.name in TO_SYMPY:
+            continue
+        try:
+            cls = _by_name(sympy, op)
+        except ConversionError:
+            continue
+        if isinstance(cls, type):  # sympy.sqrt is a function building Pow, not a class
+            by_class[cls] = op
+    return by_class
+
+
 def from_sympy(expr: Any) -> Expr:
     """The symdiff expression for a SymPy expression (the inverse of :func:`to_sympy`).
 
+    Symbols are matched by name, whatever their assumptions. SymPy's forms of the ops it lacks
+    are recognised (``1/(1 + exp(-x))`` is ``sigmoid(x)``, ``Max(0, x)`` is ``relu(x)``).
     Raises :class:`symdiff.ConversionError` for what symdiff cannot represent (``pi``,
     ``oo``, unknown functions).
 
     >>> import sympy
     >>> print(from_sympy(sympy.sympify("x*sin(x) + 1")))
     1 + x*sin(x)
+    >>> print(from_sympy(sympy.sympify("1/(1 + exp(-x)) + Max(0, x)")))
+    sigmoid(x) + relu(x)
     """
     import sympy
 
@@ -197,28 +269,32 @@ def from_sympy(expr: Any) -> Expr:
         expr = sympy.sympify(expr)
     except (sympy.SympifyError, TypeError) as exc:
         raise ConversionError(f"not a SymPy expression: {expr!r}") from exc
-    by_class = {}
-    for op in _ops.FUNCTIONS.values():
-        if op.name in ("relu", "step"):
-            continue
-        try:
-            cls = _sympy_function(op)
-        except ConversionError:
-            continue
-        if isinstance(cls, type):  # sympy.sqrt is a function building Pow, not a class
-            by_class[cls] = op
+    matchers = _matchers()
+    by_class = _classes()
     convert: dict[Any, Expr] = {}
+    recognised: dict[Any, tuple[_ops.Op, tuple[Any, ...]]] = {}
     # Iterative post-order over SymPy's (shared) expression graph.
     stack: list[tuple[Any, bool]] = [(expr, False)]
     while stack:
         node, ready = stack.pop()
         if node in convert:
             continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args) if a not in convert)
+        if ready:
+            if node in recognised:
+                op, operands = recognised[node]
+                convert[node] = apply(op, *(convert[a] for a in operands))
+            else:
+                convert[node] = _convert_one(node, convert, by_class)
             continue
-        convert[node] = _convert_one(node, convert, by_class)
+        stack.append((node, True))
+        children: tuple[Any, ...] = node.args
+        for op, match in matchers:
+            found = match(sympy, node)
+            if found is not None:
+                recognised[node] = (op, found)
+                children = found
+                break
+        stack.extend((a, False) for a in reversed(children) if a not in convert)
     return convert[expr]
 
 
@@ -258,13 +334,6 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
         return _from_mul(list(args), convert)
     if isinstance(node, sympy.Pow):
         return _power(convert[args[0]], args[1], convert)
-    if isinstance(node, sympy.Max) and len(args) == 2 and 0 in args:
-        other = args[1] if args[0] == 0 else args[0]
-        return apply(_ops.FUNCTIONS["relu"], convert[other])
-    if isinstance(node, sympy.Heaviside):
-        if len(args) == 2 and args[1] != 0:
-            raise ConversionError("only Heaviside(x, 0) matches symdiff's step (step(0) = 0)")
-        return apply(_ops.FUNCTIONS["step"], convert[args[0]])
     op = by_class.get(type(node))
     if op is None:
         for cls, candidate in by_class.items():
@@ -288,4 +357,5 @@ def simplify(expr: Any) -> Expr:
     """
     import sympy
 
-    return from_sympy(sympy.simplify(to_sympy(as_expr(expr))))
+    # Real symbols: symdiff's expressions are real, and SymPy simplifies more knowing it.
+    return from_sympy(sympy.simplify(to_sympy(as_expr(expr), real=True)))

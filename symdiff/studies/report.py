@@ -284,7 +284,7 @@ def _peer_timings(workload: Workload, quick: bool
         rows.append(("symdiff value_and_grad (numba)", t, t / base))
     import sympy
 
-    symbols = [sympy.Symbol(v.name, real=True) for v in wrt]
+    symbols = [sympy.Symbol(v.name) for v in wrt]
     s = to_sympy(expr)
     sympy_grad = [sympy.diff(s, v) for v in symbols]
     from .._ops import FUNCTIONS
@@ -302,7 +302,7 @@ def _peer_timings(workload: Workload, quick: bool
         hidden = (len(wrt) - 1) // 3
         expanded = network_loss(hidden=hidden, points=_POINTS[quick], expanded=True).expr
         se_symbols = [symengine.Symbol(v.name) for v in wrt]
-        se = symengine.sympify(to_sympy(expanded, real=False))
+        se = symengine.sympify(to_sympy(expanded))
         se_grad = [se.diff(v) for v in se_symbols]
         lam = symengine.Lambdify(se_symbols, [se, *se_grad], cse=True)
         t = _median_time(lambda: lam(point), repeats, number)

@@ -341,7 +341,7 @@ def _sympy_logistic(functions: Sequence[Expr], budget: float) -> dict[int, tuple
 
     from ..interop._sympy import to_sympy
 
-    x = sympy.Symbol("x", real=True)
+    x = sympy.Symbol("x")
     results: dict[int, tuple[int, float]] = {}
     clock = _Budget(budget)
     for k, f in enumerate(functions, start=1):
@@ -627,7 +627,7 @@ def _sympy_higher(f: Expr, k: int, budget: float) -> list[tuple[int, float]]:
 
     from ..interop._sympy import to_sympy
 
-    x = sympy.Symbol("x", real=True)
+    x = sympy.Symbol("x")
     d = to_sympy(f)
     _clear_sympy_cache()
     out: list[tuple[int, float]] = []
