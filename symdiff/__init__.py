@@ -12,7 +12,7 @@ its consumers (``codegen``, ``drawing``, ``interop``, ``ad``, ``numeric``); the 
 :mod:`symdiff.studies`. See ``docs/architecture.md``.
 """
 
-from . import _compat, ad, codegen, drawing, extend, interop, numeric, studies
+from . import _compat, ad, codegen, drawing, extend, interop, numeric, optimize, studies
 from ._diff import JacobianRows, diff, grad, hessian, hvp, jacobian, jacobian_costs
 from ._errors import (
     ConversionError,
@@ -72,6 +72,7 @@ from .drawing import (
 from .extend import check_grads, register_op
 from .interop import from_sympy, simplify, to_sympy
 from .numeric import backward_difference, central_difference, forward_difference, richardson
+from .optimize import ScipyProblem, scipy_problem
 from .studies import approx, compare, swell, workloads
 from .tensor import (
     Tensor,
@@ -118,6 +119,7 @@ __all__ = [
     "tree_size", "TreeTooLargeError", "value_and_grad", "vjp", "workloads", "write_module",
 ]
 # Tensors and matrix calculus (issue 11).
+__all__ += ["optimize", "ScipyProblem", "scipy_problem"]
 __all__ += ["color", "hessian_sparsity", "JacobianRows", "jacobian_costs", "jacobian_sparsity",
             "SparseMatrix"]
 __all__ += ["broadcast_to", "concatenate", "det", "diag", "dot", "einsum", "eye", "hvp", "inv",

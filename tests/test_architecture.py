@@ -20,7 +20,7 @@ LAYERS = {
     "_parse": 5, "_compat": 5, "_sweeps": 5, "_sparsity": 5,
     "_diff": 6, "interop": 6,
     "_measure": 7, "_figures": 7, "codegen": 7, "tensor": 7,
-    "ad": 8, "numeric": 8,
+    "ad": 8, "numeric": 8, "optimize": 8,
     "drawing": 9,
     "studies": 10,
     "cli": 11, "extend": 11,
