@@ -22,7 +22,7 @@ from typing import Any
 
 from ._errors import DifferentiationError
 from ._expr import SYMBOLIC as _SYMBOLIC_F
-from ._expr import Constant, Expr, Symbol, as_expr
+from ._expr import Constant, Expr, Symbol, as_expr, as_symbol
 from ._printing import Formulas, to_latex
 from ._program import Program, lower
 from ._sparsity import (
@@ -59,11 +59,6 @@ def _tensor_rule(name: str, *operands: Any) -> Any:
     return None
 
 
-def _check_symbol(var: Any) -> Symbol:
-    if not isinstance(var, Symbol):
-        raise DifferentiationError(
-            f"can only differentiate with respect to a symbol, not {var!r}")
-    return var
 
 
 def _derivative(expr: Expr, var: Symbol) -> Expr:
@@ -88,7 +83,7 @@ def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
     >>> print(table[parse("x**2")])
     2*x
     """
-    _check_symbol(var)
+    var = as_symbol(var)
     program = lower(expr)
     seeds = [(program.inputs.index(var), _ONE)] if var in program.inputs else []
     tangents = forward(program, program.nodes, seeds, EXPRESSIONS)
@@ -111,7 +106,7 @@ def _variables(spec: Sequence[Any]) -> list[Symbol]:
             if item == 0:
                 variables.pop()
         else:
-            variables.append(_check_symbol(item))
+            variables.append(as_symbol(item))
     return variables
 
 
@@ -147,7 +142,7 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> Formulas:
     if rule is not None:
         return rule(expr, variables)  # type: ignore[no-any-return]
     expr = as_expr(expr)
-    wrt = list(expr.free_symbols) if variables is None else [_check_symbol(v) for v in variables]
+    wrt = list(expr.free_symbols) if variables is None else [as_symbol(v) for v in variables]
     program = lower(expr)
     slot = {s: k for k, s in enumerate(program.inputs)}
     live = depends_on(program, [slot[v] for v in wrt if v in slot])
@@ -269,7 +264,7 @@ def jacobian(exprs: Iterable[Any], variables: Iterable[Any], *, sparse: bool = F
     if rule is not None:
         return rule(exprs, variables)
     roots = [as_expr(e) for e in exprs]
-    wrt = [_check_symbol(v) for v in variables]
+    wrt = [as_symbol(v) for v in variables]
     if method not in JACOBIAN_METHODS:
         raise DifferentiationError(f"method must be one of {', '.join(JACOBIAN_METHODS)}, "
                                    f"not {method!r}")
@@ -322,7 +317,7 @@ def hessian(expr: Any, variables: Iterable[Any], *, sparse: bool = False) -> Any
     rule = _tensor_rule("_symdiff_hessian_", expr, variables)
     if rule is not None:
         return rule(expr, variables)
-    wrt = [_check_symbol(v) for v in variables]
+    wrt = [as_symbol(v) for v in variables]
     if not sparse:
         return tuple(grad(g, wrt) for g in grad(expr, wrt))
     rows = hessian_pattern(expr, wrt)

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any, Union, cast
 
 from . import _ops
-from ._errors import ConversionError
+from ._errors import ConversionError, DifferentiationError, SymdiffError
 from ._evaluation import evaluate_many
 from ._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
 from ._printing import latex_display, to_text
@@ -28,7 +28,7 @@ from ._traversal import flatten, natural_key, toposort
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
     "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
-    "free_symbols", "substitute", "as_roots", "natural_key", "intern_node", "cse",
+    "free_symbols", "substitute", "as_roots", "as_symbol", "natural_key", "intern_node", "cse",
 ]
 
 ExprLike = Union["Expr", int, float]
@@ -300,6 +300,21 @@ def as_expr(value: Any) -> Expr:
         hint = " (use symdiff.parse for text)" if isinstance(value, str) else ""
         raise ConversionError(f"cannot make an expression from {value!r}{hint}")
     return node
+
+
+def as_symbol(value: Any, error: type[SymdiffError] = DifferentiationError,
+              what: str = "differentiate with respect to") -> Symbol:
+    """``value`` if it is a symbol, the symbol of that name if it is a string, else ``error``
+    saying what needed a symbol: the one "must be a symbol" check of the package.
+
+    >>> as_symbol("x") is Symbol("x")
+    True
+    """
+    if isinstance(value, Symbol):
+        return value
+    if isinstance(value, str) and value:
+        return Symbol(value)
+    raise error(f"can only {what} a symbol or a symbol name, not {value!r}")
 
 
 def as_roots(exprs: Any) -> tuple[Expr, ...]:

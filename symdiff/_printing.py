@@ -30,7 +30,7 @@ from ._program import lower, set_printer
 from ._traversal import toposort, tree_sizes
 
 __all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
-           "render_with_names", "text_table", "INLINE_TREE_LIMIT", "LATEX", "Latex",
+           "render_with_names", "INLINE_TREE_LIMIT", "LATEX", "Latex",
            "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
            "DISPLAY_LATEX_MAX_NODES"]
 
@@ -473,26 +473,6 @@ class Formulas(tuple):  # type: ignore[type-arg]
         if tex is not None:
             bundle["text/latex"] = tex
         return bundle
-
-
-def text_table(headers: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
-    """Rows of cells as aligned text: columns padded to their widest cell and separated by
-    ``" | "``, a rule under the headers.
-
-    >>> print(text_table(["h", "error"], [["0.1", "5e-02"], ["0.01", "5e-03"]]))
-    h    | error
-    -----|------
-    0.1  | 5e-02
-    0.01 | 5e-03
-    """
-    table = [[str(c) for c in headers], *([str(c) for c in row] for row in rows)]
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-
-    def line(cells: list[str]) -> str:
-        return " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(table[0]), "-|-".join("-" * w for w in widths),
-                      *(line(r) for r in table[1:])])
 
 
 set_printer(render_with_names)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import DifferentiationError, SymdiffError
-from ._expr import SYMBOLIC, Constant, Expr, Symbol, as_expr, as_roots
+from ._expr import SYMBOLIC, Constant, Expr, Symbol, as_expr, as_roots, as_symbol
 from ._ops import CONST, SYMBOL, Op
 from ._traversal import toposort
 
@@ -89,11 +89,7 @@ _ZERO = Constant(0)
 
 
 def check_variables(variables: Iterable[Any]) -> list[Symbol]:
-    wrt = list(variables) if not isinstance(variables, Symbol) else [variables]
-    for v in wrt:
-        if not isinstance(v, Symbol):
-            raise DifferentiationError(
-                f"can only differentiate with respect to a symbol, not {v!r}")
+    wrt = [as_symbol(v) for v in ([variables] if isinstance(variables, Symbol) else variables)]
     if len(set(wrt)) != len(wrt):
         raise DifferentiationError("a variable appears more than once")
     return wrt

@@ -21,14 +21,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import DifferentiationError, DomainError, MissingValueError, SymdiffError
+from ._errors import DomainError, MissingValueError, SymdiffError
 from ._evaluation import program_values, resolve_values
-from ._expr import Expr, Symbol, as_expr, as_roots
+from ._expr import Expr, Symbol, as_expr, as_roots, as_symbol
 from ._ops import CONST, FLOAT, SYMBOL
-from ._printing import number_text, render_with_names, text_table
+from ._printing import number_text, render_with_names
 from ._program import lower
 from ._sweeps import COUNT, FLOATS, depends_on, forward, reverse
-from ._tables import html_table
+from ._tables import html_table, text_table
+from ._util import short_number
 
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
            "TraceStep", "ForwardTrace", "ReverseTrace"]
@@ -193,10 +194,7 @@ class Tape:
         if wrt is None:
             return grads
         result = {}
-        for v in wrt:
-            if not isinstance(v, Symbol):
-                raise DifferentiationError(
-                    f"can only differentiate with respect to a symbol, not {v!r}")
+        for v in map(as_symbol, wrt):
             result[v] = grads.get(v, 0.0)
         return result
 
@@ -285,7 +283,7 @@ def adjoints(expr: Any, at: Any) -> dict[Expr, float]:
 # --- traces --------------------------------------------------------------------------------
 
 def _num(v: float) -> str:
-    return "0" if v == 0 else f"{v:.6g}"
+    return short_number(v, 6)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from typing import Any
 from ._diff import diff, grad
 from ._errors import SymdiffError
 from ._evaluation import resolve_values
-from ._expr import Expr, Symbol, as_expr, free_symbols
+from ._expr import Expr, as_expr, as_symbol, free_symbols
 from ._ops import OPS, Op, Rule
 from ._ops import register_op as _add_to_table
 from ._ops import unregister_op as _remove_from_table
@@ -163,10 +163,8 @@ def check_grads(f: Any, at: Mapping[Any, Any], order: int = 2,
         raise SymdiffError(f"modes are 'fwd' and 'rev', not {list(modes)!r}")
     expr = as_expr(f)
     point = resolve_values(at)
-    variables = list(free_symbols(expr) if wrt is None else wrt)
-    for v in variables:
-        if not isinstance(v, Symbol):
-            raise SymdiffError(f"can only check derivatives with respect to symbols, not {v!r}")
+    variables = list(free_symbols(expr) if wrt is None else
+                     (as_symbol(v, SymdiffError, "check derivatives with respect to") for v in wrt))
     if not variables:
         return
     rng = random.Random(seed)

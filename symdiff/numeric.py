@@ -27,10 +27,10 @@ from typing import Any
 from ._diff import diff
 from ._errors import DomainError, EvaluationError, MissingValueError, SymdiffError
 from ._evaluation import program_values, resolve_values
-from ._expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, free_symbols
+from ._expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, as_symbol, free_symbols
 from ._figures import save_figure
-from ._printing import text_table
 from ._program import lower
+from ._tables import text_table
 
 __all__ = [
     "forward_difference", "backward_difference", "central_difference", "richardson",
@@ -76,11 +76,7 @@ def _variable(expr: Expr, var: Any, at: Mapping[Any, Any] | None = None) -> Symb
             names = ", ".join(s.name for s in symbols)
             raise SymdiffError(f"the expression depends on {names}: say which one with var=")
         return symbols[0] if symbols else None
-    if isinstance(var, str):
-        return Symbol(var)
-    if not isinstance(var, Symbol):
-        raise SymdiffError(f"var must be a symbol or a name, not {var!r}")
-    return var
+    return as_symbol(var, SymdiffError, "take var=")
 
 
 def _callable(f: Any, var: Any, at: Mapping[Any, Any] | None) -> Callable[[float], float]:

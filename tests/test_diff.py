@@ -106,7 +106,7 @@ def test_grad_defaults_to_free_symbols_and_zero_for_absent():
     assert grad(x * 2, [x, y]) == (symdiff.Constant(2), symdiff.Constant(0))
 
 
-@pytest.mark.parametrize("bad", [x * y, 2, "x", None, symdiff.Constant(1)])
+@pytest.mark.parametrize("bad", [x * y, 2, "", None, symdiff.Constant(1)])
 def test_differentiating_by_non_symbol_raises(bad):
     with pytest.raises(symdiff.DifferentiationError):
         diff(x * y, bad)
@@ -169,3 +169,9 @@ def test_gradient_stays_within_three_times_the_function():
     for i, c in enumerate(params):
         e = e + c * symdiff.sigmoid(params[(i + 1) % 10] + c * x)
     assert symdiff.dag_size(grad(e, params)) <= 3 * symdiff.dag_size(e)
+
+
+def test_variables_may_be_given_by_name():
+    assert diff(x * y, "x") is y
+    assert grad(x * y, ["x", "y"]) == (y, x)
+    assert symdiff.jacobian([x * y], ["y"]) == ((x,),)

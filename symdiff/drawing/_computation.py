@@ -23,7 +23,8 @@ from .._evaluation import resolve_values
 from .._expr import Expr, Symbol, apply, as_expr
 from .._measure import dag_size, tree_size
 from .._printing import to_text
-from .._tables import html_table
+from .._tables import html_table, text_table
+from .._util import short_number
 from ..ad import Tape, forward_trace, reverse_trace
 from ._dot import (
     DEFAULT_MAX_TREE_SIZE,
@@ -117,13 +118,7 @@ class Computation:
     def table(self) -> str:
         """The sweep as a text table: one row per input and operation, then the result."""
         title, head, rows, result = self._cells()
-        cells = [tuple(head), *rows]
-        widths = [max(len(r[i]) for r in cells) for i in range(len(head) - 1)]
-        lines = [title]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1]
-                  for r in cells]
-        lines.append(result)
-        return "\n".join(line.rstrip() for line in lines)
+        return "\n".join([title, text_table(head, rows, sep="  ", rule=False), result])
 
     def __str__(self) -> str:
         return self.table()
@@ -138,10 +133,7 @@ class Computation:
 
 def _number(value: float) -> str:
     """Compact: 0.25, 1, -1, 0.1966 (4 significant digits)."""
-    if value == 0:
-        return "0"
-    text = f"{value:.4g}"
-    return text[:-2] if text.endswith(".0") else text
+    return short_number(float(value), 4)
 
 
 def _formula(node: Expr, names: Mapping[Expr, str]) -> str:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .._diff import diff, grad
 from .._errors import SymdiffError
 from .._expr import Expr, Symbol, as_expr, as_roots
+from .._expr import as_symbol as _as_symbol
 from .._printing import to_text
 from .._traversal import toposort, tree_sizes, use_counts
 
@@ -96,11 +97,7 @@ def _roots(exprs: Any) -> tuple[Expr, ...]:
 
 
 def as_symbol(var: Any) -> Symbol:
-    if isinstance(var, str):
-        return Symbol(var)
-    if not isinstance(var, Symbol):
-        raise RenderError(f"expected a symbol or a symbol name, not {var!r}")
-    return var
+    return _as_symbol(var, RenderError, "draw the derivative with respect to")
 
 
 def node_label(main: str, *lines: tuple[str, str], bold: bool = False) -> str:

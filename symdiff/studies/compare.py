@@ -16,10 +16,10 @@ against the symbolic derivative evaluated by :meth:`symdiff.Expr.evaluate`.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from .. import numeric
@@ -27,6 +27,8 @@ from .._diff import grad
 from .._errors import SymdiffError
 from .._evaluation import evaluate_many
 from .._expr import Expr, as_expr, free_symbols
+from .._tables import text_table
+from .._util import format_seconds, time_call
 from ..ad import Tape
 from .workloads import Workload, network_loss
 
@@ -74,19 +76,12 @@ class Comparison:
     def table(self) -> str:
         headers = ["method", "passes", "operations", "setup", "time per gradient",
                    "max abs error"]
-        rows = [[r.method, r.passes, f"{r.operations:,}", _duration(r.setup_seconds),
-                 _duration(r.seconds), f"{r.max_error:.1e}"] for r in self.results]
-        widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
-        right = {2, 3, 4, 5}
-
-        def line(cells: Sequence[str]) -> str:
-            return " | ".join(c.rjust(w) if i in right else c.ljust(w)
-                              for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
-
+        rows = [[r.method, r.passes, f"{r.operations:,}", format_seconds(r.setup_seconds),
+                 format_seconds(r.seconds), f"{r.max_error:.1e}"] for r in self.results]
         return "\n".join([
             f"Gradient of {self.name}: {self.n_inputs} inputs, 1 output, "
             f"{self.n_operations:,} operations per evaluation of f", "",
-            line(headers), "-|-".join("-" * w for w in widths), *(line(r) for r in rows), "",
+            text_table(headers, rows, right={2, 3, 4, 5}), "",
             "operations: op evaluations + one per chain-rule term (local partial × tangent or "
             "adjoint); symbolic: operations of the compiled value-and-gradient program.",
             f"time: median of {self.repeats} repeats; error: max |difference| from the "
@@ -96,23 +91,6 @@ class Comparison:
         return self.table()
 
 
-def _duration(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds * 1e6:.1f} µs"
-
-
-def _timed(fn: Callable[..., Any], repeats: int) -> tuple[Any, float]:
-    """fn's result and the median time of ``repeats`` calls."""
-    times = []
-    result = None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return result, statistics.median(times)
 
 
 def symbolic_gradient_function(expr: Expr, wrt: Sequence[Any]
@@ -216,7 +194,7 @@ def compare_methods(workload: Workload | Expr | None = None, at: Any = None, *,
                 point[slot[s]] = v
         return tape.evaluate(point)[0]
 
-    found, seconds = _timed(lambda: numeric.gradient(f_of, values, h), repeats)
+    found, seconds = time_call(lambda: numeric.gradient(f_of, values, h), repeats)
     results.append(MethodResult("numeric (central differences)", f"{2 * n} evaluations of f",
                                 2 * n * tape.n_operations, tape_seconds, seconds, error(found)))
 
@@ -224,7 +202,7 @@ def compare_methods(workload: Workload | Expr | None = None, at: Any = None, *,
     start = time.perf_counter()
     function, how = symbolic_gradient_function(expr, wrt)
     compile_seconds = time.perf_counter() - start
-    (_, found), seconds = _timed(lambda: function(*values), repeats)
+    (_, found), seconds = time_call(lambda: function(*values), repeats)
     program_ops = Tape([expr, *gradient_exprs]).n_operations
     results.append(MethodResult(f"symbolic ({how})", "1 call of value-and-gradient",
                                 program_ops, grad_seconds + compile_seconds, seconds,
@@ -236,7 +214,7 @@ def compare_methods(workload: Workload | Expr | None = None, at: Any = None, *,
     def forward() -> list[float]:
         return [tape.jvp(base, u)[1][0] for u in units]
 
-    found, seconds = _timed(forward, repeats)
+    found, seconds = time_call(forward, repeats)
     ops = sum(tape.count_operations("forward", u) for u in units)
     results.append(MethodResult("forward-mode AD", f"{n} forward sweeps", ops, tape_seconds,
                                 seconds, error(found)))
@@ -246,7 +224,7 @@ def compare_methods(workload: Workload | Expr | None = None, at: Any = None, *,
         grads = tape.vjp(base)[1]
         return [grads.get(s, 0.0) for s in wrt]
 
-    found, seconds = _timed(reverse, repeats)
+    found, seconds = time_call(reverse, repeats)
     results.append(MethodResult("reverse-mode AD", "1 forward + 1 backward sweep",
                                 tape.count_operations("reverse"), tape_seconds, seconds,
                                 error(found)))
@@ -271,17 +249,12 @@ def scaling_table(hidden_sizes: Sequence[int] = (1, 3, 10, 30), points: int = 20
         wl = network_loss(hidden, points)
         comparison = compare_methods(wl, repeats=repeats)
         tape = Tape(wl.expr)
-        _, f_time = _timed(lambda tape=tape, at=wl.at: tape.evaluate(at), max(repeats, 5))
+        _, f_time = time_call(partial(tape.evaluate, wl.at), max(repeats, 5))
         r = comparison.results
         rows.append([str(comparison.n_inputs), f"{comparison.n_operations:,}",
                      *(f"{m.operations / comparison.n_operations:.1f}×" for m in r),
-                     _duration(f_time), *(f"{m.seconds / f_time:.1f}×" for m in r)])
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return " | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
-
+                     format_seconds(f_time), *(f"{m.seconds / f_time:.1f}×" for m in r)])
     return "\n".join([
         "Cost of one gradient relative to one evaluation of f (network loss, "
         f"{points} points): operations (left) and time (right)", "",
-        line(header), "-|-".join("-" * w for w in widths), *(line(r) for r in rows)])
+        text_table(header, rows, right=True)])

@@ -21,7 +21,6 @@ step stays within a time budget (``budget`` seconds, 10 by default) and left bla
 from __future__ import annotations
 
 import math
-import statistics
 import textwrap
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -31,13 +30,14 @@ from typing import Any
 
 from .._diff import derivative_table, diff, grad, local_partial
 from .._errors import SymdiffError
-from .._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, mul
+from .._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, as_symbol, mul
 from .._figures import save_figure
 from .._measure import dag_size, nested_sizes, sympy_tree_size, tree_size
 from .._ops import CONST, SYMBOL
 from .._printing import to_text
-from .._tables import html_table
+from .._tables import html_table, text_table
 from .._traversal import toposort, tree_sizes
+from .._util import format_seconds, short_number, time_call
 from .workloads import logistic_map, nested_sin, network_loss, product_of_variables, seed_sigmoid
 
 __all__ = [
@@ -90,24 +90,6 @@ def _check_n(n: Any, what: str = "n", limit: int = _MAX_N) -> int:
     return n
 
 
-def _fmt(value: int | float | None, digits: int = 3) -> str:
-    """Ints exactly up to 12 digits, then as 1.23e3014 (the exponent of a huge int, exactly)."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.{digits}g}"
-    if abs(value) < 10**12:
-        return str(value)
-    exponent = int(math.log10(value))  # a float: may be one off near a power of ten
-    if 10**exponent > value:
-        exponent -= 1
-    elif 10 ** (exponent + 1) <= value:
-        exponent += 1
-    mantissa = value // 10 ** (exponent - digits + 1)
-    text = str(mantissa)
-    return f"{text[0]}.{text[1:]}e{exponent}"
-
-
 def _ratio(a: float, b: float) -> str:
     """a/b to 3 significant digits, as a whole number from 1000 on (1704, not 1.7e+03)."""
     if b == 0:
@@ -117,26 +99,14 @@ def _ratio(a: float, b: float) -> str:
     return _fmt(round(a / b) if a < 10**300 * b else a // b)
 
 
-def _time(seconds: float | None) -> str:
-    """Seconds with a unit, 3 significant digits: 52.1 µs, 1.51 ms, 2.4 s."""
-    if seconds is None:
-        return ""
-    for unit, scale in (("s", 1.0), ("ms", 1e-3)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-6:.3g} µs"
+# Short local names for the table cells' formats (the helpers live in symdiff._util).
+_fmt = short_number
+_time = format_seconds
 
 
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) -> str:
     """Columns right-aligned (the first ``left`` left-aligned), two spaces apart."""
-    rows = [list(header)] + [list(r) for r in rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = []
-    for r in rows:
-        cells = [c.ljust(w) if i < left else c.rjust(w)
-                 for i, (c, w) in enumerate(zip(r, widths, strict=True))]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    return text_table(header, list(rows), right=range(left, len(header)), sep="  ", rule=False)
 
 
 class StudyTable(list):  # type: ignore[type-arg]
@@ -171,19 +141,9 @@ class StudyTable(list):  # type: ignore[type-arg]
 
 
 def _timed(fn: Callable[..., Any], repeat: int = 3) -> tuple[Any, float]:
-    """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow).
-    Each repeat starts with the previous result released, so that its nodes are gone from the
-    intern table and the repeat builds them again (no cache hits)."""
-    times = []
-    result = None
-    for _ in range(repeat):
-        result = None
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-        if times[-1] > 0.2:
-            break
-    return result, statistics.median(times)
+    """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow),
+    each build from scratch (see :func:`symdiff._util.time_call`)."""
+    return time_call(fn, repeat, stop_after=0.2)
 
 
 class _Budget:
@@ -495,8 +455,7 @@ def naive_diff(expr: Expr, var: Symbol, *, limit: int = DEFAULT_WORK_LIMIT) -> E
     """
     if not isinstance(expr, Expr):
         raise SymdiffError(f"naive_diff needs an expression, not {type(expr).__name__}")
-    if not isinstance(var, Symbol):
-        raise SymdiffError(f"can only differentiate with respect to a symbol, not {var!r}")
+    var = as_symbol(var, SymdiffError)
     work = tree_size(expr)
     if work > limit:
         raise SymdiffError(

@@ -1,0 +1,73 @@
+"""The cross-cutting helpers, once each: number and time formatting and the timer.
+
+(The others live where their types do: tables in ``symdiff._tables``, the "must be a symbol"
+check in ``symdiff._expr.as_symbol``, resolving a point in ``symdiff._evaluation``.)
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["short_number", "format_seconds", "time_call"]
+
+T = TypeVar("T")
+
+
+def short_number(value: int | float | None, digits: int = 3) -> str:
+    """A number for a table: floats to ``digits`` significant digits (``0`` for zero), ints
+    exactly up to 12 digits and then as ``1.23e3014`` (exact, for any size: no conversion of
+    a huge int to float or to its full decimal text). ``None`` is the empty cell.
+
+    >>> short_number(0.25), short_number(0.0), short_number(2**64), short_number(10**5000)
+    ('0.25', '0', '1.84e19', '1.00e5000')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "0" if value == 0 else f"{value:.{digits}g}"
+    if abs(value) < 10**12:
+        return str(value)
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    # log10 from the bit length: exact enough for a first guess at any size, then corrected.
+    exponent = int((value.bit_length() - 1) * math.log10(2))
+    while 10**exponent > value:
+        exponent -= 1
+    while 10 ** (exponent + 1) <= value:
+        exponent += 1
+    mantissa = str(value // 10 ** (exponent - digits + 1))
+    return f"{sign}{mantissa[0]}.{mantissa[1:]}e{exponent}"
+
+
+def format_seconds(seconds: float | None, digits: int = 3) -> str:
+    """Seconds with a unit, ``digits`` significant digits: ``52.1 µs``, ``1.51 ms``, ``2.4 s``.
+
+    >>> format_seconds(0.0000521), format_seconds(2.4)
+    ('52.1 µs', '2.4 s')
+    """
+    if seconds is None:
+        return ""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.{digits}g} {unit}"
+    return f"{seconds / 1e-9:.{digits}g} ns"
+
+
+def time_call(fn: Callable[[], T], repeats: int = 3, stop_after: float | None = None
+              ) -> tuple[T, float]:
+    """``fn()``'s result and the median wall time of up to ``repeats`` calls (fewer once one
+    call took longer than ``stop_after`` seconds). The previous result is released before each
+    call, so that a call that builds expressions builds them again (no intern-table hits)."""
+    times: list[float] = []
+    result: Any = None
+    for _ in range(max(1, repeats)):
+        result = None
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+        if stop_after is not None and times[-1] > stop_after:
+            break
+    return result, statistics.median(times)
