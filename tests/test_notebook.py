@@ -69,7 +69,8 @@ def test_formulas_are_latex_and_the_gradient_a_column(executed):
     _, run = executed
     for tag, _, data, source in results(run):
         if tag in ("formula", "column"):
-            tex = data["text/latex"].strip("$")
+            # SymPy's own display starts with \displaystyle, which mathtext does not know.
+            tex = data["text/latex"].strip("$").removeprefix("\\displaystyle ")
             if tag == "column":
                 assert tex.startswith(r"\begin{aligned}")
                 assert r"\frac{\partial f}{\partial w} &=" in tex
