@@ -162,8 +162,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
     at = _point(args.at) or None
     if args.view == "computation" and at is None:
         raise UsageError("the computation view needs --at, e.g. --at x=1,w=0,b=0")
+    size: tuple[float, float] | None = None
+    if args.size:
+        try:
+            width, height = (float(v) for v in args.size.split(","))
+        except ValueError:
+            raise UsageError(f"--size is WIDTH,HEIGHT in inches, not {args.size!r}") from None
+        size = (width, height)
     print(render_command(expr, args.output, view=args.view, wrt=wrt_arg, at=at, mode=args.mode,
-                         max_tree_size=args.max_tree_size))
+                         max_tree_size=args.max_tree_size, dpi=args.dpi, size=size))
     return 0
 
 
@@ -284,18 +291,22 @@ def build_parser() -> argparse.ArgumentParser:
                                    "node once, shared nodes marked), tree (every shared "
                                    "subexpression repeated, refused above --max-tree-size), "
                                    "computation (the elementary operations h1, h2, ... with "
-                                   "values and tangents or adjoints at --at). With --wrt, the "
-                                   "dag and tree views draw f with its derivative.")
+                                   "values and tangents or adjoints at --at), heat (the DAG "
+                                   "coloured by how many copies of each node the tree form "
+                                   "holds). With --wrt, the dag and tree views draw f with its "
+                                   "derivative and the heat view the derivative.")
     p.add_argument("expr", help="the expression")
     p.add_argument("-o", "--output", required=True,
                    help="the picture to write: .svg, .png or .pdf")
-    p.add_argument("--view", choices=("dag", "tree", "computation"), default="dag")
+    p.add_argument("--view", choices=("dag", "tree", "heat", "computation"), default="dag")
     p.add_argument("--wrt", help="variable(s), comma-separated")
     p.add_argument("--at", help="the point for the computation view, e.g. x=1,w=0,b=0")
     p.add_argument("--mode", choices=("forward", "reverse"), default="reverse",
                    help="computation view: forward tangents or reverse adjoints")
     p.add_argument("--max-tree-size", type=int, default=2000,
                    help="largest tree the tree view draws (default 2000)")
+    p.add_argument("--dpi", type=float, help="resolution of a .png (default 144)")
+    p.add_argument("--size", help="the drawing's size in inches, WIDTH,HEIGHT (e.g. 8,6)")
 
     p = sub.add_parser("codegen", help="generate a Python module for an expression and its "
                                        "gradient",

@@ -4,6 +4,7 @@ seed's computation graph, refusals and a missing `dot`."""
 from __future__ import annotations
 
 import math
+import re
 import runpy
 import shutil
 import xml.etree.ElementTree as ET
@@ -391,3 +392,99 @@ def test_render_command_refuses_clearly(tmp_path, kwargs):
     with pytest.raises(RenderError):
         symdiff.render_command(SEED.expr, tmp_path / "x.svg", **kwargs)
     assert not list(tmp_path.iterdir())
+
+
+# --- resolution and size ------------------------------------------------------------------------
+
+def png_size(path):
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_png_dpi_and_size(tmp_path):
+    e = symdiff.workloads.logistic_map(3)
+    w72, _ = png_size(symdiff.render(e, tmp_path / "a.png", dpi=72))
+    w144, _ = png_size(symdiff.render(e, tmp_path / "b.png"))  # the default: 144 dpi
+    w288, _ = png_size(symdiff.render(e, tmp_path / "c.png", dpi=288))
+    assert abs(w144 / w72 - 2) < 0.05 and abs(w288 / w72 - 4) < 0.05
+    wide, tall = png_size(symdiff.render(e, tmp_path / "d.png", dpi=100, size=(20, 20)))
+    assert max(wide, tall) == pytest.approx(2000, abs=5)  # scaled up to fill 20 inches
+    svg = symdiff.render(e, tmp_path / "e.svg", size=(2, 2)).read_text()
+    width = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+    height = float(re.search(r'height="([\d.]+)pt"', svg).group(1))
+    assert max(width, height) == pytest.approx(144, abs=2)  # 2 inches of 72 points
+    symdiff.show(e).save(tmp_path / "f.png", dpi=50)
+    assert png_size(tmp_path / "f.png")[0] < w72
+
+
+@pytest.mark.parametrize(("options", "suffix"), [
+    ({"dpi": 200}, ".svg"), ({"dpi": 0}, ".png"), ({"dpi": "high"}, ".png"),
+    ({"size": (0, 3)}, ".png"), ({"size": "big"}, ".pdf"),
+])
+def test_bad_dpi_or_size_is_a_render_error(tmp_path, options, suffix):
+    with pytest.raises(RenderError):
+        symdiff.render(parse("x*y"), tmp_path / f"p{suffix}", **options)
+    assert not list(tmp_path.iterdir())
+
+
+# --- the heat view --------------------------------------------------------------------------------
+
+def tree_copies(root):
+    """Copies of each node in the tree form, by expanding the tree (small inputs only)."""
+    counts = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        counts[node] = counts.get(node, 0) + 1
+        stack.extend(node.args)
+    return counts
+
+
+def heat_labels(graph):
+    return re.findall(r"×([\d.e]+)", "\n".join(graph.body))
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_heat_view_counts_the_copies_of_each_node(n):
+    d = symdiff.diff(symdiff.workloads.logistic_map(n), symdiff.Symbol("x"))
+    graph = symdiff.to_dot(d, view="heat")
+    copies = tree_copies(d)
+    assert sorted(int(v) for v in heat_labels(graph)) == sorted(copies.values())
+    assert sum(copies.values()) == symdiff.tree_size(d)
+    assert "copies of the node in the tree form" in graph.body[0] or "copies" in str(
+        graph.graph_attr)
+
+
+def test_heat_view_of_a_huge_derivative_is_exact_and_quick():
+    import time
+
+    d = symdiff.diff(symdiff.workloads.logistic_map(1000), symdiff.Symbol("x"))
+    start = time.perf_counter()
+    graph = symdiff.to_dot(d, view="heat")
+    assert time.perf_counter() - start < 10
+    assert symdiff.tree_size(d) > 10**300
+    labels = heat_labels(graph)
+    assert len(labels) == symdiff.dag_size(d)
+    assert any(label.endswith(("e300", "e301", "e302")) for label in labels)
+
+
+def test_copies_text_is_exact_at_any_size():
+    from symdiff.drawing import copies_text
+
+    assert copies_text(999_999) == "999999"
+    assert copies_text(2 * 10**6 - 1) == "1.9e6"
+    assert copies_text(10**5000 * 37) == "3.7e5001"  # beyond float range and int str limits
+
+
+def test_heat_view_on_the_command_line(tmp_path, capsys):
+    from symdiff.cli import main
+
+    out = tmp_path / "heat.svg"
+    assert main(["render", "4*x*(1 - x)", "--wrt", "x", "--view", "heat", "-o", str(out)]) == 0
+    assert "heat view of the derivative: 7 distinct nodes, a tree of 9" in capsys.readouterr().out
+    assert out.read_text().count("×") >= 7
+    png = tmp_path / "heat.png"
+    assert main(["render", "x*x", "--view", "heat", "-o", str(png), "--dpi", "72",
+                 "--size", "3,3"]) == 0
+    assert max(png_size(png)) == pytest.approx(216, abs=3)

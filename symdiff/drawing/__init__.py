@@ -11,11 +11,14 @@ from ._computation import (
 )
 from ._dot import (
     DEFAULT_MAX_TREE_SIZE,
+    DEFAULT_PNG_DPI,
     FORMATS,
+    HEAT_COLORS,
     VIEWS,
     GraphvizNotFoundError,
     RenderError,
     TreeTooLargeError,
+    copies_text,
     derivative_dot,
     pipe,
     render,
@@ -25,8 +28,8 @@ from ._dot import (
 )
 from ._show import Picture, show
 
-__all__ = ["DEFAULT_MAX_TREE_SIZE", "FORMATS", "VIEWS", "Computation", "ComputationStep",
-           "GraphvizNotFoundError", "Picture", "RenderError", "TreeTooLargeError",
-           "computation", "derivative_dot", "pipe", "render", "render_command",
-           "render_computation", "render_derivative", "show", "to_dot", "to_dot_computation",
-           "write"]
+__all__ = ["DEFAULT_MAX_TREE_SIZE", "DEFAULT_PNG_DPI", "FORMATS", "HEAT_COLORS", "VIEWS",
+           "Computation", "ComputationStep", "GraphvizNotFoundError", "Picture", "RenderError",
+           "TreeTooLargeError", "computation", "copies_text", "derivative_dot", "pipe",
+           "render", "render_command", "render_computation", "render_derivative", "show",
+           "to_dot", "to_dot_computation", "write"]

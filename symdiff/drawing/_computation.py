@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from .._diff import diff, grad
 from .._errors import MissingValueError
 from .._evaluation import resolve_values
 from .._expr import Expr, Symbol, apply, as_expr
@@ -291,10 +292,12 @@ def _paren(value: float) -> str:
 
 
 def render_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
-                       mode: str = "reverse", path: str | Path | None = None,
+                       mode: str = "reverse", path: str | Path | None = None, *,
+                       dpi: float | None = None, size: float | tuple[float, float] | None = None,
                        **options: Any) -> Computation:
     """Draw the annotated computation graph of ``f`` (see :func:`to_dot_computation`) to
-    ``path`` (.svg, .png or .pdf) when given; returns the numbers (:class:`Computation`),
+    ``path`` (.svg, .png or .pdf; ``dpi`` and ``size`` as :func:`symdiff.render`'s) when
+    given; returns the numbers (:class:`Computation`),
     whose :meth:`Computation.table` is the same sweep as text.
 
     >>> import tempfile, pathlib, symdiff
@@ -307,13 +310,14 @@ def render_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
         output_format(path)
     graph, numbers = to_dot_computation(f, at, wrt, mode, **options)
     if path is not None:
-        write(graph, path)
+        write(graph, path, dpi=dpi, size=size)
     return numbers
 
 
 def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None,
                    at: Mapping[Any, Any] | None = None, mode: str = "reverse",
-                   max_tree_size: int = DEFAULT_MAX_TREE_SIZE) -> str:
+                   max_tree_size: int = DEFAULT_MAX_TREE_SIZE, dpi: float | None = None,
+                   size: float | tuple[float, float] | None = None) -> str:
     """What ``symdiff render`` does: draw ``f`` to ``path`` and return the text to print.
 
     ``view`` is ``"dag"`` or ``"tree"`` (with ``wrt``: f with its derivative, or its gradient
@@ -336,14 +340,21 @@ def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None
                               "(--at x=1,w=0,b=0)")
         if isinstance(wrt, (list, tuple)):
             raise RenderError("the computation view takes one variable in wrt")
-        numbers = render_computation(f, at, wrt, mode, path)
+        numbers = render_computation(f, at, wrt, mode, path, dpi=dpi, size=size)
         return f"{numbers.table()}\nwrote {path}"
+    if view == "heat":  # of the derivative when wrt is given: where it swells
+        target = f if wrt is None else (diff(f, as_symbol(wrt)) if not isinstance(
+            wrt, (list, tuple)) else grad(f, [as_symbol(v) for v in wrt]))
+        render(target, path, "heat", dpi=dpi, size=size)
+        what = "f" if wrt is None else "the derivative"
+        return (f"heat view of {what}: {dag_size(target)} distinct nodes, a tree of "
+                f"{tree_size(target)}: wrote {path}")
     if wrt is not None:
-        render_derivative(f, wrt, path, view, max_tree_size=max_tree_size)
+        render_derivative(f, wrt, path, view, max_tree_size=max_tree_size, dpi=dpi, size=size)
         what = "f with its gradient" if isinstance(wrt, (list, tuple)) else "f with ∂f/∂" + (
             wrt if isinstance(wrt, str) else as_symbol(wrt).name)
         return f"{view} view of {what}: wrote {path}"
-    render(f, path, view, max_tree_size=max_tree_size, legend=True)
+    render(f, path, view, max_tree_size=max_tree_size, legend=True, dpi=dpi, size=size)
     sizes = f"{tree_size(f)} nodes ({dag_size(f)} distinct)" if view == "tree" else (
         f"{dag_size(f)} distinct nodes (a tree of {tree_size(f)})")
     return f"{view} view of {sizes}: wrote {path}"

@@ -20,6 +20,8 @@ Graphviz's; this module only decides what is drawn. ``graphviz`` is imported laz
 from __future__ import annotations
 
 import html
+import math
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ from .._diff import diff, grad
 from .._errors import SymdiffError
 from .._expr import Expr, Symbol, as_expr, as_roots
 from .._expr import as_symbol as _as_symbol
+from .._measure import tree_occurrences
 from .._printing import to_text
 from .._traversal import toposort, tree_sizes, use_counts
 
@@ -36,11 +39,13 @@ if TYPE_CHECKING:
 __all__ = [
     "to_dot", "render", "derivative_dot", "render_derivative", "pipe", "write",
     "RenderError", "TreeTooLargeError", "GraphvizNotFoundError", "VIEWS", "FORMATS",
-    "DEFAULT_MAX_TREE_SIZE",
+    "DEFAULT_MAX_TREE_SIZE", "DEFAULT_PNG_DPI", "HEAT_COLORS", "copies_text",
 ]
 
 #: The views :func:`to_dot` draws.
-VIEWS = ("dag", "tree")
+VIEWS = ("dag", "tree", "heat")
+#: The heat view's colours, from one copy to the most (ColorBrewer YlOrRd, 7 classes).
+HEAT_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026")
 #: File suffix → Graphviz output format.
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 #: Largest tree (in nodes) that ``view="tree"`` expands unless told otherwise.
@@ -174,6 +179,80 @@ def _legend(view: str, derivative: bool) -> str:
             f"{row}</TR></TABLE>>")
 
 
+# --- the heat view: where the tree form repeats a node --------------------------------------
+
+def _log10(n: int) -> float:
+    """log10 of a positive int of any size (math.log10 of a float would overflow past 1e308)."""
+    bits = n.bit_length()
+    if bits <= 1000:
+        return math.log10(n)
+    shift = bits - 60
+    return math.log10(n >> shift) + shift * math.log10(2)
+
+
+def copies_text(n: int) -> str:
+    """A count of copies, exact up to a million, then as 1.2e45 (exact digits, any size).
+
+    >>> copies_text(12), copies_text(1234567), copies_text(10**400)
+    ('12', '1.2e6', '1.0e400')
+    """
+    if n < 10**6:
+        return str(n)
+    exponent = math.floor(_log10(n))
+    # Two significant digits, exactly: integer division, no float of the (huge) count.
+    if 10 ** exponent > n:
+        exponent -= 1
+    elif 10 ** (exponent + 1) <= n:
+        exponent += 1
+    digits = n // 10 ** (exponent - 1)
+    return f"{digits // 10}.{digits % 10}e{exponent}"
+
+
+def _heat_class(copies: int, top: float) -> int:
+    """Which of the :data:`HEAT_COLORS` a node with ``copies`` copies gets, on a log scale
+    whose top class ends at ``10**top`` (the most copies of any node)."""
+    if top <= 0:
+        return 0
+    return min(len(HEAT_COLORS) - 1, int(_log10(copies) / top * len(HEAT_COLORS)))
+
+
+def _power_text(log10_value: float) -> str:
+    """10 ** log10_value, rounded for a legend: 1, 37, 5000, 1.2e45."""
+    if log10_value < 6:
+        return str(max(1, round(10**log10_value)))
+    exponent = math.floor(log10_value)
+    return f"{10 ** (log10_value - exponent):.1f}e{exponent}"
+
+
+def _heat_legend(top: float) -> str:
+    """The scale: one cell per colour class with the range of copies it stands for."""
+    k = len(HEAT_COLORS)
+    if top <= 0:
+        classes = [(HEAT_COLORS[0], "1 copy each")]
+    else:
+        classes = [(fill, f"{_power_text(top * i / k)}–{_power_text(top * (i + 1) / k)}")
+                   for i, fill in enumerate(HEAT_COLORS)]
+    cells = "".join(
+        f'<TD BGCOLOR="{fill}"><FONT COLOR="{"white" if i >= k - 2 else "black"}">'
+        f"{html.escape(text)}</FONT></TD>" for i, (fill, text) in enumerate(classes))
+    return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3"><TR>'
+            f'<TD BORDER="0">copies of the node in the tree form:</TD>{cells}</TR></TABLE>>')
+
+
+def _heat_attributes(node: Expr, copies: int, top: float) -> dict[str, str]:
+    kind = _kind(node)
+    attrs = dict(NODE_STYLE[kind])
+    level = _heat_class(copies, top)
+    attrs.update(fillcolor=HEAT_COLORS[level], color="#636363", style="filled" if kind !=
+                 "op" else "rounded,filled")
+    if level >= len(HEAT_COLORS) - 2:
+        attrs["fontcolor"] = "white"
+    attrs["class"] = f"expr {kind} heat{level}"
+    colour = "white" if level >= len(HEAT_COLORS) - 2 else "#444444"
+    attrs["label"] = node_label(_node_text(node), (f"×{copies_text(copies)}", colour))
+    return attrs
+
+
 # --- expression pictures ---------------------------------------------------------------------
 
 def _attributes(node: Expr, uses: int, shared_mark: bool, derivative: bool) -> dict[str, str]:
@@ -216,6 +295,18 @@ def _draw(roots: tuple[Expr, ...], view: str, labels: list[str] | None, max_tree
                 f"the tree view would draw {total} nodes (tree_size), more than the limit of "
                 f"{max_tree_size}; draw the shared DAG instead (view='dag': {len(order)} "
                 "distinct nodes) or raise max_tree_size")
+    if view == "heat":
+        paths = tree_occurrences(order, roots)
+        top = max(_log10(n) for n in paths.values())
+        graph = new_digraph(rankdir, _heat_legend(top) if title is None else title)
+        ids = {node: f"n{i}" for i, node in enumerate(order)}
+        for node in order:
+            graph.node(ids[node], **_heat_attributes(node, paths[node], top))
+        for node in order:
+            for arg in node.args:
+                graph.edge(ids[arg], ids[node])
+        _outputs(graph, [ids[r] for r in roots], labels)
+        return graph
     graph = new_digraph(rankdir, title)
     root_ids = []
     if view == "dag":
@@ -302,18 +393,60 @@ def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
         raise RenderError(f"Graphviz dot failed: {stderr.strip() or exc}") from None
 
 
-def write(graph: graphviz.Digraph, path: str | Path) -> Path:
-    """Write ``graph`` to ``path`` in the format its suffix names (.svg, .png, .pdf)."""
+#: Resolution of PNG pictures unless ``dpi=`` says otherwise (Graphviz's own is 96).
+DEFAULT_PNG_DPI = 144
+
+
+def _sized(graph: graphviz.Digraph, fmt: str, dpi: float | None,
+           size: float | tuple[float, float] | None) -> graphviz.Digraph:
+    """``graph`` with the resolution and size asked for (a copy; the original is unchanged)."""
+    if dpi is None and size is None and fmt != "png":
+        return graph
+    graph = graph.copy()
+    if dpi is not None and fmt != "png":
+        raise RenderError(f"dpi applies to PNG pictures; {fmt.upper()} is a vector format "
+                          "(use size= to scale it)")
+    if fmt == "png":
+        dpi = DEFAULT_PNG_DPI if dpi is None else dpi
+        if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not 10 <= dpi <= 2400:
+            raise RenderError(f"dpi must be a number from 10 to 2400, not {dpi!r}")
+        graph.attr(dpi=f"{dpi:g}")
+    if size is not None:
+        box = (size, size) if isinstance(size, (int, float)) else (
+            tuple(size) if isinstance(size, (tuple, list)) else ())
+        if len(box) != 2 or not all(not isinstance(v, bool) and isinstance(v, (int, float))
+                                    and 0 < v <= 1000 for v in box):
+            raise RenderError(f"size is (width, height) in inches, each in (0, 1000], "
+                              f"not {size!r}")
+        width, height = box
+        # "!" scales the drawing up or down until it fills the box (aspect ratio kept).
+        graph.attr(size=f"{width:g},{height:g}!")
+    return graph
+
+
+def write(graph: graphviz.Digraph, path: str | Path, *, dpi: float | None = None,
+          size: float | tuple[float, float] | None = None) -> Path:
+    """Write ``graph`` to ``path`` in the format its suffix names (.svg, .png, .pdf), whole
+    or not at all (a temporary file renamed into place). ``dpi`` is the resolution of a PNG
+    (default :data:`DEFAULT_PNG_DPI`); ``size`` scales the drawing to fit ``(width, height)``
+    inches (one number: a square)."""
     fmt = output_format(path)
-    data = pipe(graph, fmt)
+    data = pipe(_sized(graph, fmt, dpi, size), fmt)
     target = Path(path)
-    target.write_bytes(data)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
     return target
 
 
-def render(exprs: Any, path: str | Path, view: str = "dag", **options: Any) -> Path:
+def render(exprs: Any, path: str | Path, view: str = "dag", *, dpi: float | None = None,
+           size: float | tuple[float, float] | None = None, **options: Any) -> Path:
     """Draw ``exprs`` (see :func:`to_dot` for ``view`` and ``options``) to ``path``; the format
-    comes from the suffix (.svg, .png, .pdf). Returns the path written.
+    comes from the suffix (.svg, .png, .pdf). Returns the path written. ``dpi`` sets a PNG's
+    resolution (default 144), ``size=(width, height)`` the drawing's size in inches.
 
     Raises :class:`GraphvizNotFoundError` (with installation instructions) when Graphviz's
     ``dot`` is not installed, :class:`RenderError` for an unknown suffix or view.
@@ -325,7 +458,7 @@ def render(exprs: Any, path: str | Path, view: str = "dag", **options: Any) -> P
     """
     output_format(path)  # a bad suffix fails before any work
     _check_view(view)
-    return write(to_dot(exprs, view, **options), path)
+    return write(to_dot(exprs, view, **options), path, dpi=dpi, size=size)
 
 
 def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
@@ -359,7 +492,8 @@ def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
                  title if title is not None else _legend(view, True))
 
 
-def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag",
+def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag", *,
+                      dpi: float | None = None, size: float | tuple[float, float] | None = None,
                       **options: Any) -> Path:
     """Draw ``f`` with its derivative (see :func:`derivative_dot`) to ``path`` (.svg, .png,
     .pdf). Returns the path written.
@@ -371,4 +505,4 @@ def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag",
     """
     output_format(path)
     _check_view(view)
-    return write(derivative_dot(f, x, view, **options), path)
+    return write(derivative_dot(f, x, view, **options), path, dpi=dpi, size=size)

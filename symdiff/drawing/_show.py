@@ -45,9 +45,11 @@ class Picture:
             self._svg = pipe(self.graph, "svg").decode("utf-8")
         return self._svg
 
-    def save(self, path: str | Path) -> Path:
-        """Write the drawing to ``path`` (format from the suffix); returns the path."""
-        return write(self.graph, path)
+    def save(self, path: str | Path, *, dpi: float | None = None,
+             size: float | tuple[float, float] | None = None) -> Path:
+        """Write the drawing to ``path`` (format from the suffix; ``dpi`` and ``size`` as
+        :func:`symdiff.render`'s); returns the path."""
+        return write(self.graph, path, dpi=dpi, size=size)
 
     def __repr__(self) -> str:
         return f"<Picture: {self.description}>"
@@ -67,7 +69,7 @@ class Picture:
 
 def show(exprs: Any, view: str = "dag", **options: Any) -> Picture:
     """The picture of one expression or several (see :func:`symdiff.to_dot` for ``view``,
-    ``"dag"`` or ``"tree"``, and the options); a notebook displays it as SVG.
+    ``"dag"``, ``"tree"`` or ``"heat"``, and the options); a notebook displays it as SVG.
     ``e.graph(view, **options)`` is the same for one expression.
 
     >>> import symdiff

@@ -243,11 +243,22 @@ def _pictures(ctx: _Context) -> str:
     render(d, ctx.asset("derivative-dag.svg"), view="dag")
     sizes = (f"d l{n}/dx = {d}\n\ntree: {tree_size(d)} nodes    DAG: {dag_size(d)} "
              f"distinct nodes")
+    heat_n = 6
+    heat = diff(logistic_map(heat_n), f.free_symbols[0])
+    render(heat, ctx.asset("derivative-heat.svg"), view="heat")
     return (_pre(sizes)
             + _img("assets/derivative-tree.svg", f"d l{n}/dx as a tree ({tree_size(d)} nodes)",
                    "100%")
             + _img("assets/derivative-dag.svg",
-                   f"d l{n}/dx as a DAG ({dag_size(d)} nodes)", "45%"))
+                   f"d l{n}/dx as a DAG ({dag_size(d)} nodes)", "45%")
+            + "<p>Where does the derivative swell? The heat view colours each node of the "
+              "shared graph by how many copies of it the tree form holds (the number of paths "
+              "from the result down to it, counted exactly from the graph): the hot nodes "
+              "near the inputs are the ones a tree-based differentiator writes out again and "
+              "again.</p>"
+            + _img("assets/derivative-heat.svg",
+                   f"d l{heat_n}/dx, heat view: {dag_size(heat)} distinct nodes holding a tree "
+                   f"of {tree_size(heat)}", "60%"))
 
 
 def _median_time(fn: Callable[[], object], repeats: int, number: int) -> float:
