@@ -255,3 +255,39 @@ def test_vector_functions_pickle_and_write_standalone_modules(tmp_path):
     assert g([1.0, 2.0, 3.0], 2.0).tolist() == f([1.0, 2.0, 3.0], 2.0).tolist()
     source = symdiff.module_source({"rosen": ROSEN}, [XS])
     assert "def rosen(v0):" in source and "x1 = v0[0]" in source
+
+
+# --- numba that scales ---------------------------------------------------------------------
+
+
+def test_long_array_programs_are_cut_into_chunks_with_the_same_numbers(tmp_path, monkeypatch,
+                                                                       capsys):
+    pytest.importorskip("numba")
+    from symdiff.codegen import _backends, _chunks, _pycode
+
+    monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
+    monkeypatch.setattr(_chunks, "CHUNK", 8)
+    monkeypatch.setattr(_pycode, "CHUNK", 8)
+    monkeypatch.setattr(_backends, "PROGRESS_AFTER", 0.0)
+    xs = symdiff.symbols("x1:7")
+    f = sum(symdiff.sin(xs[i] * xs[i + 1]) + xs[i] ** 3 for i in range(5))
+    hessian = symdiff.hessian(f, xs)
+    compiled = lambdify([xs], hessian, backend="numba", output="array")
+    assert compiled.source.count("def _f_chunk") >= 3 and "_w[" in compiled.source
+    assert "numba is compiling f" in capsys.readouterr().err  # progress on stderr
+    reference = lambdify([xs], hessian, output="array")
+    for point in (np.linspace(-1, 1, 6), np.arange(6.0)):
+        assert compiled(point).tolist() == reference(point).tolist()  # bit for bit
+    sparse_h = lambdify([xs], symdiff.hessian(f, xs, sparse=True), backend="numba",
+                        output="sparse")
+    assert np.allclose(sparse_h(point).toarray(), reference(point), rtol=1e-13, atol=1e-12)
+
+
+def test_numba_warns_above_its_documented_size(tmp_path, monkeypatch):
+    pytest.importorskip("numba")
+    from symdiff.codegen import _backends
+
+    monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
+    monkeypatch.setattr(_backends, "NUMBA_WARN_ABOVE", 3)
+    with pytest.warns(RuntimeWarning, match="numba compiles"):
+        lambdify([XS], [XS[0] * XS[1], XS[2]], backend="numba")

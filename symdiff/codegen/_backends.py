@@ -22,7 +22,10 @@ import importlib
 import keyword
 import linecache
 import sys
+import threading
+import time
 import types
+import warnings
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,9 +36,43 @@ from .._ops import Op
 from ._runtime import execute, file_lock, namespace, unique_name, write_cached
 
 __all__ = ["Backend", "BACKENDS", "MATH", "NUMPY", "NUMBA", "JAX", "get_backend",
-           "NUMBA_OPTIONS", "dotted_name"]
+           "NUMBA_OPTIONS", "dotted_name", "PROGRESS_AFTER", "NUMBA_WARN_ABOVE"]
 
 NUMBA_OPTIONS = 'cache=True, error_model="numpy"'
+#: numba compiles that take longer than this many seconds print a progress line on stderr.
+PROGRESS_AFTER = 3.0
+#: Above this many lines of generated code, the numba backend warns that compiling takes
+#: long (numba types and lowers every operation: about 1 ms each here, more on a loaded
+#: machine); the math backend compiles the same program in a fraction of the time.
+NUMBA_WARN_ABOVE = 20_000
+
+
+class _Progress:
+    """A line on stderr every few seconds while a long compile runs (none for short ones)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.start = time.perf_counter()
+        self.done = threading.Event()
+        self.printed = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        wait = PROGRESS_AFTER
+        while not self.done.wait(wait):
+            elapsed = time.perf_counter() - self.start
+            print(f"symdiff: numba is compiling {self.what}: {elapsed:.0f} s so far",
+                  file=sys.stderr, flush=True)
+            self.printed = True
+            wait = 10.0
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+        if self.printed:
+            print(f"symdiff: numba compiled {self.what} in "
+                  f"{time.perf_counter() - self.start:.1f} s", file=sys.stderr, flush=True)
 #: How a backend has its source checked: ``check(tree, backend, extra_names)``.
 Checker = Callable[[ast.Module, "Backend", frozenset[str]], None]
 
@@ -171,6 +208,12 @@ class _Numba(Backend):
     def compile(self, source: str, name: str, params: tuple[str, ...], check: Checker,
                 vectors: tuple[bool, ...] = ()) -> Any:
         self.load()
+        lines = source.count("\n")
+        if lines > NUMBA_WARN_ABOVE:
+            warnings.warn(f"numba compiles {lines} lines of generated code slowly (about 1 ms "
+                          f"per operation; more than {NUMBA_WARN_ABOVE} lines warns): the math "
+                          f"backend compiles it in a fraction of the time", RuntimeWarning,
+                          stacklevel=4)
         path = write_cached(source)
         # numba reloads cached code by importing the function's module by name: register it
         # (under the file's lock, so a second thread never runs a half-registered module).
@@ -181,6 +224,7 @@ class _Numba(Backend):
                 module.__dict__.update(namespace(path.stem, frozenset(self.imports),
                                                  __file__=str(path)))
                 sys.modules[path.stem] = module
+                progress = _Progress(f"{name} ({lines} lines)")
                 try:
                     execute(source, str(path), lambda tree: check(tree, self, frozenset()),
                             module.__dict__, register=False)
@@ -191,6 +235,8 @@ class _Numba(Backend):
                     del sys.modules[path.stem]
                     raise SymdiffError(f"numba could not compile the generated code: "
                                        f"{exc}") from exc
+                finally:
+                    progress.stop()
         dispatcher = module.__dict__[name]
         try:  # the compiled entry point skips numba's type dispatch (explicit signature)
             entry = dispatcher.overloads[dispatcher.signatures[0]].entry_point

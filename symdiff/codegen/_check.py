@@ -24,8 +24,10 @@ __all__ = ["check_source"]
 _EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
                 ast.Tuple, ast.Compare, ast.IfExp, ast.BoolOp, ast.Load, ast.Store,
                 ast.operator, ast.unaryop, ast.cmpop, ast.boolop, ast.Subscript)
-_VECTOR = re.compile(r"v\d+\Z")  # vector parameters, the only names read by subscript
-_OUTPUT = "_out"  # the output array, the only name written by subscript
+# Vector parameters and the chunks' scratch vector: the only names read by subscript; the
+# output array and the scratch vector: the only names written by subscript.
+_VECTOR = re.compile(r"(v\d+|_w)\Z")
+_OUTPUT = ("_out", "_w")
 
 
 def _index(node: ast.AST) -> bool:
@@ -100,7 +102,7 @@ def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
             target = statement.targets[0] if len(statement.targets) == 1 else None
             if not (isinstance(target, ast.Name) or (
                     isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
-                    and target.value.id == _OUTPUT and _index(target.slice))):
+                    and target.value.id in _OUTPUT and _index(target.slice))):
                 raise _reject(statement, "only assignments to one name or output element")
             _check_expression(statement.value, names, modules, attributes)
         elif isinstance(statement, ast.Return) and statement.value is not None:

@@ -36,6 +36,7 @@ from .._expr import Expr, Symbol, as_expr
 from .._ops import OPS, Op
 from .._program import Program, lower
 from ._backends import BACKENDS, Backend, dotted_name
+from ._chunks import CHUNK, chunked
 
 __all__ = ["FunctionSource", "module_text", "reserved_names", "check_args", "Arg",
            "check_function_name", "allowed_modules", "allowed_attributes", "MAX_INLINE_DEPTH",
@@ -56,7 +57,7 @@ def _module_roots() -> frozenset[str]:
     return frozenset(m.split(".")[0] for m in allowed_modules())
 
 # Names the generator itself uses; user symbols never take them.
-_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit", "_out", "_array"})
+_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit", "_out", "_array", "_w", "_done"})
 # Module attributes the generator itself uses, besides the op table's.
 _OWN_ATTRIBUTES = frozenset({"asarray", "float64", "shape", "broadcast_shapes", "zeros", "njit",
                              "empty"})
@@ -408,6 +409,7 @@ class FunctionSource:
                                ) from None
         self.ops: dict[Op, None] = {}
         self.imports: dict[str, None] = {}
+        self.elements: dict[str, str] = {}  # vector element name -> its read (x3: v0[2])
         self.body = self._statements(program)
 
     def _statements(self, program: Program) -> list[str]:
@@ -419,7 +421,10 @@ class FunctionSource:
         named = iter(self.names)
         for parameter, param in zip(self.args, self.params, strict=True):
             if isinstance(parameter, tuple):  # a vector parameter: name its elements
-                prologue.extend(f"{next(named)} = {param}[{k}]" for k in range(len(parameter)))
+                for k in range(len(parameter)):
+                    element = next(named)
+                    self.elements[element] = f"{param}[{k}]"
+                    prologue.append(f"{element} = {param}[{k}]")
             else:
                 next(named)
         # slot -> (code, precedence, inline depth); names and literals have depth 0.
@@ -493,16 +498,37 @@ class FunctionSource:
             outputs[i] = (f"({text})" if precedence < _ARITH else text) + " + _zeros", _ARITH
         return [shape_line, f"_zeros = {module}.zeros(_shape)"]
 
+    @property
+    def chunked(self) -> bool:
+        """Whether the function is written as chunks (long array programs on a backend
+        that compiles whole functions: numba)."""
+        return (self.backend.decorates and self.shape is not None and bool(self.shape)
+                and len(self.body) + len(self.outputs) > 2 * CHUNK)
+
     def lines(self, bound: bool, decorator: str = "") -> list[str]:
         params = ["self", *self.params] if bound else self.params
-        lines = [decorator] if decorator else []
+        lines: list[str] = []
+        body = [*self.body, *self._return()]
+        if self.chunked:
+            work = [line for line in body[:-1] if not line.startswith(("_out = ", "return "))
+                    and line.partition(" = ")[0] not in self.elements]
+            functions, body = chunked(self.name, self.params, self.elements, work,
+                                      body[len(self.body)], self.backend.array_module,
+                                      lambda: self.backend.decorator(self.chunk_signature()))
+            lines.extend(functions)
+        lines += [decorator] if decorator else []
         lines.append(f"def {self.name}({', '.join(params)}):")
         # repr() never contains a line break, so a comment cannot end early.
         lines.extend(f"    # {p} is the symbol {s.name!r}"
                      for p, s in zip(self.names, self.symbols, strict=True) if p != s.name)
-        lines.extend("    " + line for line in self.body)
-        lines.extend("    " + line for line in self._return())
+        lines.extend("    " + line for line in body)
         return lines
+
+    def chunk_signature(self) -> str:
+        """A chunk's numba signature: the parameters, the scratch vector and the output."""
+        result = self.numba_signature().partition("(")[0]
+        params = ["float64[::1]" if vector else "float64" for vector in self.vectors]
+        return f"float64({', '.join([*params, 'float64[::1]', result])})"
 
     def _return(self) -> list[str]:
         if self.shape is None:
