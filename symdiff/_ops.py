@@ -77,6 +77,9 @@ class Op:
     # and vjp(F, args, out, adjoint) -> one contribution (or None) per argument.
     jvp: Callable[..., Any] | None = None
     vjp: Callable[..., Any] | None = None
+    # How the parser groups a chain of this infix operator: a - b - c is (a - b) - c, but
+    # a ** b ** c is a ** (b ** c).
+    right_associative: bool = False
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -231,7 +234,7 @@ POW = register_op(Op(
     "pow", 2, "infix", _pow,
     (lambda F, a, b, out: b * F.pow(a, b - 1), lambda F, a, b, out: out * F.log(a)),
     "**", "{0}^{{{1}}}", PREC_POW, (False, True), "{m}.pow({0}, {1})", "{m}.power({0}, {1})",
-    label="^", sympy="Pow"))
+    label="^", sympy="Pow", right_associative=True))
 NEG = register_op(Op(
     "neg", 1, "prefix", operator.neg, (lambda F, a, out: -1,),
     "-", "-{0}", PREC_NEG, (False,), "-{0}", "-{0}", label="−", sympy="Mul"))

@@ -12,11 +12,12 @@ The parser is an iterative shunting-yard over a token list, so nesting depth is 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any, cast
 
 from . import _ops
 from ._errors import ParseError, SymdiffError
-from ._expr import Constant, Expr, Symbol, add, apply, div, mul, neg, power, sub
+from ._expr import Constant, Expr, Symbol, apply, neg
 
 __all__ = ["parse"]
 
@@ -34,13 +35,9 @@ _TOKEN = re.compile(r"""
   | (?P<end>[\n;])
 """, re.VERBOSE)
 
-_BINARY = {
-    "+": (_ops.PREC_ADD, False, add),
-    "-": (_ops.PREC_ADD, False, sub),
-    "*": (_ops.PREC_MUL, False, mul),
-    "/": (_ops.PREC_MUL, False, div),
-    "**": (_ops.PREC_POW, True, power),
-}
+# The infix operators, from the op table: symbol → (precedence, right-associative, builder).
+_BINARY = {op.text: (op.precedence, op.right_associative, partial(apply, op))
+           for op in _ops.OPS.values() if op.kind == "infix"}
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
