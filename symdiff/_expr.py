@@ -28,10 +28,16 @@ from ._traversal import flatten, natural_key, toposort
 __all__ = [
     "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
     "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
-    "free_symbols", "substitute", "as_roots", "as_symbol", "natural_key", "intern_node", "cse",
+    "free_symbols", "substitute", "as_roots", "as_symbol",
+    "Roots", "Point", "natural_key", "intern_node", "cse",
 ]
 
 ExprLike = Union["Expr", int, float]
+#: One expression (or number), or a sequence of them nested to any depth (a gradient, a
+#: Jacobian): what every pass over several roots takes (see :func:`as_roots`).
+Roots = ExprLike | Iterable[Any]
+#: Values of symbols: a mapping from symbols (or their names) to numbers.
+Point = Mapping[Any, float]
 
 
 
@@ -177,7 +183,7 @@ class Expr:
     def is_constant(self) -> bool:
         return self.op is CONST
 
-    def evaluate(self, values: Mapping[Any, Any] | None = None, /, **by_name: float) -> float:
+    def evaluate(self, values: Point | None = None, /, **by_name: float) -> float:
         """The float value at ``values`` (keys: symbols or names; or keyword arguments).
 
         One pass over the DAG: each shared node is computed once. Raises
@@ -317,7 +323,7 @@ def as_symbol(value: Any, error: type[SymdiffError] = DifferentiationError,
     raise error(f"can only {what} a symbol or a symbol name, not {value!r}")
 
 
-def as_roots(exprs: Any) -> tuple[Expr, ...]:
+def as_roots(exprs: Roots) -> tuple[Expr, ...]:
     """One expression (or number), or a sequence of them, nested or not (a gradient, a
     Jacobian), as a flat tuple of expressions: what every pass over several roots takes.
 
@@ -328,7 +334,7 @@ def as_roots(exprs: Any) -> tuple[Expr, ...]:
         return (exprs,)
     if isinstance(exprs, str) or not hasattr(exprs, "__iter__"):
         return (as_expr(exprs),)  # a number; anything else raises ConversionError
-    return tuple(as_expr(item) for item in flatten(exprs))
+    return tuple(as_expr(item) for item in flatten(cast(Iterable[Any], exprs)))
 
 
 def _make(op: Op, args: tuple[Expr, ...]) -> Expr:
@@ -609,7 +615,7 @@ def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
     return tuple(Symbol(p) for p in parts)
 
 
-def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
+def free_symbols(exprs: Roots) -> tuple[Symbol, ...]:
     """Symbols that one expression or a sequence of them depends on, in natural order of
     their names (``x2`` before ``x10``: :func:`natural_key`).
 
@@ -622,7 +628,7 @@ def free_symbols(exprs: Any) -> tuple[Symbol, ...]:
     return tuple(sorted(found, key=lambda s: natural_key(s.name)))
 
 
-def cse(exprs: Any, three_address: bool = False) -> Program:
+def cse(exprs: Roots, three_address: bool = False) -> Program:
     """The straight-line program (the IR, see :class:`symdiff.Program`) of one expression or
     a sequence of them. It prints with a temporary for exactly the operations used more than
     once (counting uses across all outputs), or for every operation with

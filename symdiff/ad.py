@@ -23,7 +23,7 @@ from typing import Any
 
 from ._errors import DomainError, MissingValueError, SymdiffError
 from ._evaluation import program_values, resolve_values
-from ._expr import Expr, Symbol, as_expr, as_roots, as_symbol
+from ._expr import Expr, ExprLike, Point, Roots, Symbol, as_expr, as_roots, as_symbol
 from ._ops import CONST, FLOAT, SYMBOL
 from ._printing import number_text, render_with_names
 from ._program import lower
@@ -228,7 +228,7 @@ class Tape:
 
 # --- one-shot functions --------------------------------------------------------------------
 
-def jvp(exprs: Any, at: Any, direction: Any) -> tuple[Any, Any]:
+def jvp(exprs: Roots, at: Point | Sequence[float], direction: Any) -> tuple[Any, Any]:
     """Forward mode: ``(value, directional derivative)`` of an expression at ``at`` along
     ``direction`` (a mapping from symbols to floats, or one symbol for its partial); for a
     sequence of expressions, a tuple of values and a tuple of derivatives.
@@ -243,7 +243,8 @@ def jvp(exprs: Any, at: Any, direction: Any) -> tuple[Any, Any]:
     return (values[0], tangents[0]) if isinstance(exprs, Expr) else (values, tangents)
 
 
-def vjp(exprs: Any, at: Any, cotangents: Any = None) -> tuple[Any, dict[Symbol, float]]:
+def vjp(exprs: Roots, at: Point | Sequence[float], cotangents: Any = None
+        ) -> tuple[Any, dict[Symbol, float]]:
     """Reverse mode: ``(value(s), {x: Σₖ ȳₖ·∂yₖ/∂x})`` for every free symbol x, where ȳₖ
     are the ``cotangents`` (one float per expression; default 1 for a single expression, so
     the dict is then the gradient).
@@ -257,7 +258,8 @@ def vjp(exprs: Any, at: Any, cotangents: Any = None) -> tuple[Any, dict[Symbol, 
     return (values[0] if isinstance(exprs, Expr) else values), grads
 
 
-def gradient(expr: Any, at: Any, wrt: Sequence[Any] | None = None) -> dict[Symbol, float]:
+def gradient(expr: ExprLike, at: Point | Sequence[float], wrt: Sequence[Any] | None = None
+             ) -> dict[Symbol, float]:
     """Every partial derivative ∂e/∂x by reverse mode (one forward and one backward sweep), as
     a dict over the free symbols of ``expr`` (or over ``wrt``).
 
@@ -269,7 +271,7 @@ def gradient(expr: Any, at: Any, wrt: Sequence[Any] | None = None) -> dict[Symbo
     return Tape(expr).gradient(at, wrt)
 
 
-def adjoints(expr: Any, at: Any) -> dict[Expr, float]:
+def adjoints(expr: ExprLike, at: Point | Sequence[float]) -> dict[Expr, float]:
     """∂e/∂node for every node of ``expr`` that depends on a symbol (see :meth:`Tape.adjoints`).
 
     >>> from symdiff import symbols

@@ -32,7 +32,7 @@ from typing import Any
 from ._diff import diff, grad
 from ._errors import SymdiffError
 from ._evaluation import resolve_values
-from ._expr import Expr, as_expr, as_symbol, free_symbols
+from ._expr import Expr, ExprLike, Point, as_expr, as_symbol, free_symbols
 from ._ops import OPS, Op, Rule
 from ._ops import register_op as _add_to_table
 from ._ops import unregister_op as _remove_from_table
@@ -138,7 +138,7 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= atol + rtol * abs(b)
 
 
-def check_grads(f: Any, at: Mapping[Any, Any], order: int = 2,
+def check_grads(f: ExprLike, at: Point, order: int = 2,
                 modes: Sequence[str] = ("fwd", "rev"), *, wrt: Sequence[Any] | None = None,
                 rtol: float = 1e-5, atol: float = 1e-7, h: float = 1e-3,
                 seed: int = 0) -> None:
