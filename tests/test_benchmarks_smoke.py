@@ -65,3 +65,13 @@ def test_timer_rejects_a_result_kept_alive_between_repeats() -> None:
 
     with pytest.raises(RuntimeError, match="outlived their repeat"):
         bench.time_builds(leaky, budget, fresh=bench.FreshGraphs(f))
+
+
+@pytest.mark.slow
+def test_optimise_benchmark_quick_run() -> None:
+    script = SCRIPT.parent / "bench_optimise.py"
+    done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True,
+                          text=True, timeout=600, cwd=SCRIPT.parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| rosenbrock | 100 | symdiff math |" in done.stdout
+    assert "trust-constr wall time" in done.stdout and "| bvp | 100 |" in done.stdout

@@ -1,0 +1,269 @@
+"""Derivatives for optimisers (issue 14): gradient, sparse Hessian and Hessian-vector product.
+
+Run from the repository root::
+
+    python benchmarks/bench_optimise.py            # n = 10, 100, 1000 (a few minutes)
+    python benchmarks/bench_optimise.py --quick    # n = 10, 100 (the smoke test)
+    python benchmarks/bench_optimise.py --numba    # also symdiff's numba backend (slow compile)
+
+Two problem families with tridiagonal Hessians: Rosenbrock (``scipy.optimize.rosen``) and a
+discretised 1-D boundary-value problem, the energy ``Σ (u[i+1] − u[i])² / 2h + h (u[i]⁴/4 −
+u[i])`` of ``−u'' + u³ = 1`` with ``u = 0`` outside. For each n and each contender the table has
+the build time (differentiating: symdiff's expressions, CasADi's graph), the compile time
+(``lambdify``; CasADi's ``Function``; JAX's first call of the ``jit``-ed function) and the
+per-call time at one point (a float64 NumPy vector in; the median of 5 repeats of a calibrated
+number of calls, the contenders' repeats interleaved so that load on the shared machine hits
+all of them alike). "× scipy" is the per-call time over scipy's hand-written ``rosen_der`` /
+``rosen_hess`` / ``rosen_hess_prod`` (Rosenbrock only). The last table times
+``minimize(method="trust-constr")`` to convergence from the same start with each contender's
+gradient and Hessian. Every contender's numbers are checked against symdiff's math backend
+before timing. Missing peers (CasADi, JAX) are skipped with a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from _peers import load_peer  # benchmarks/_peers.py: scripts run from this folder
+from scipy import optimize
+
+import symdiff
+
+Fn = Callable[[np.ndarray], Any]
+
+
+def rosenbrock(xs: Any, lib: Any = None) -> Any:
+    return sum(100 * (xs[i + 1] - xs[i] ** 2) ** 2 + (1 - xs[i]) ** 2
+               for i in range(len(xs) - 1))
+
+
+def bvp(xs: Any, lib: Any = None) -> Any:
+    n = len(xs)
+    h = 1.0 / (n + 1)
+    return (sum((xs[i + 1] - xs[i]) ** 2 for i in range(n - 1)) / (2 * h)
+            + (xs[0] ** 2 + xs[-1] ** 2) / (2 * h)
+            + h * sum(x ** 4 / 4 - x for x in xs))
+
+
+FAMILIES = {"rosenbrock": rosenbrock, "bvp": bvp}
+
+
+def _timed(build: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = build()
+    return result, time.perf_counter() - start
+
+
+def _calibrate(fn: Callable[[], Any], budget: float) -> int:
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        if time.perf_counter() - start > budget or number > 1_000_000:
+            return number
+        number *= 4
+
+
+def interleaved(calls: dict[str, Callable[[], Any]], repeats: int, budget: float
+                ) -> dict[str, float]:
+    """Median seconds per call of each function, the repeats of all interleaved."""
+    numbers = {name: _calibrate(fn, budget) for name, fn in calls.items()}
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            for name, fn in calls.items():
+                start = time.perf_counter()
+                for _ in range(numbers[name]):
+                    fn()
+                times[name].append((time.perf_counter() - start) / numbers[name])
+    finally:
+        gc.enable()
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def _dense(h: Any) -> np.ndarray:
+    return np.asarray(h.toarray() if hasattr(h, "toarray") else h, dtype=float)
+
+
+class Contender:
+    """One tool's three functions for one problem, with its build and compile times."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.build = 0.0
+        self.compile = 0.0
+        self.grad: Fn | None = None
+        self.hess: Fn | None = None
+        self.hessp: Callable[[np.ndarray, np.ndarray], Any] | None = None
+
+
+def symdiff_contender(family: Callable[..., Any], n: int, backend: str) -> Contender:
+    c = Contender(f"symdiff {backend}")
+    xs = symdiff.symbols(f"x1:{n + 1}")
+    ps = symdiff.symbols(f"p1:{n + 1}")
+    start = time.perf_counter()
+    f = family(xs)
+    g = symdiff.grad(f, xs)
+    h = symdiff.hessian(f, xs, sparse=True)
+    hv = symdiff.hvp(f, xs, ps)
+    c.build = time.perf_counter() - start
+    start = time.perf_counter()
+    c.grad = symdiff.lambdify([xs], g, backend, output="array")
+    c.hess = symdiff.lambdify([xs], h, backend, output="sparse")
+    c.hessp = symdiff.lambdify([xs, ps], hv, backend, output="array")
+    c.compile = time.perf_counter() - start
+    return c
+
+
+def scipy_contender() -> Contender:
+    c = Contender("scipy (hand-written)")
+    c.grad, c.hess, c.hessp = optimize.rosen_der, optimize.rosen_hess, optimize.rosen_hess_prod
+    return c
+
+
+def casadi_contender(ca: Any, family: Callable[..., Any], n: int) -> Contender:
+    c = Contender("CasADi")
+    start = time.perf_counter()
+    x = ca.SX.sym("x", n)
+    p = ca.SX.sym("p", n)
+    f = family([x[i] for i in range(n)])
+    g = ca.gradient(f, x)
+    h, _ = ca.hessian(f, x)  # a sparse SX matrix
+    hv = ca.jtimes(g, x, p)
+    c.build = time.perf_counter() - start
+    start = time.perf_counter()
+    fg, fh, fv = (ca.Function("g", [x], [g]), ca.Function("h", [x], [h]),
+                  ca.Function("hv", [x, p], [hv]))
+    c.compile = time.perf_counter() - start
+    c.grad = lambda v: fg(v).full().ravel()
+    c.hess = lambda v: fh(v).sparse()  # scipy.sparse, CasADi's pattern
+    c.hessp = lambda v, w: fv(v, w).full().ravel()
+    return c
+
+
+def jax_contender(jax: Any, family: Callable[..., Any], n: int) -> Contender:
+    c = Contender("JAX jit")
+    jnp = jax.numpy
+
+    def f(v: Any) -> Any:
+        return _vector(family, jnp, v)
+
+    g = jax.jit(jax.grad(f))
+    h = jax.jit(jax.hessian(f))
+    hv = jax.jit(lambda v, w: jax.jvp(jax.grad(f), (v,), (w,))[1])
+    x0 = jnp.zeros(n)
+    start = time.perf_counter()
+    g(x0).block_until_ready()
+    h(x0).block_until_ready()
+    hv(x0, x0).block_until_ready()
+    c.compile = time.perf_counter() - start
+    c.grad = lambda v: np.asarray(g(v))
+    c.hess = lambda v: np.asarray(h(v))
+    c.hessp = lambda v, w: np.asarray(hv(v, w))
+    return c
+
+
+def _vector(family: Callable[..., Any], jnp: Any, v: Any) -> Any:
+    """The families written on whole vectors, as a JAX user writes them (an unrolled scalar
+    loop takes JAX 16 s to compile at n = 100)."""
+    if family is rosenbrock:
+        return jnp.sum(100 * (v[1:] - v[:-1] ** 2) ** 2 + (1 - v[:-1]) ** 2)
+    h = 1.0 / (v.shape[0] + 1)
+    return (jnp.sum((v[1:] - v[:-1]) ** 2) / (2 * h) + (v[0] ** 2 + v[-1] ** 2) / (2 * h)
+            + h * jnp.sum(v ** 4 / 4 - v))
+
+
+def check(c: Contender, reference: Contender, x: np.ndarray, p: np.ndarray) -> None:
+    assert c.grad and c.hess and c.hessp and reference.grad and reference.hess
+    assert reference.hessp
+    for got, want in ((c.grad(x), reference.grad(x)), (_dense(c.hess(x)),
+                                                       _dense(reference.hess(x))),
+                      (c.hessp(x, p), reference.hessp(x, p))):
+        scale = max(1.0, float(np.max(np.abs(want))))
+        error = float(np.max(np.abs(np.asarray(got) - want))) / scale
+        assert error < 1e-9, (c.name, error)
+
+
+def _caller(c: Contender, kind: str, x: np.ndarray, p: np.ndarray) -> Callable[[], Any]:
+    fn = getattr(c, kind)
+    return (lambda: fn(x, p)) if kind == "hessp" else (lambda: fn(x))
+
+
+def fmt(seconds: float | None) -> str:
+    return "" if seconds is None else symdiff._util.format_seconds(seconds)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="n = 10, 100; short timings")
+    parser.add_argument("--numba", action="store_true", help="also time the numba backend")
+    args = parser.parse_args()
+    os.environ.setdefault("SYMDIFF_CACHE", tempfile.mkdtemp(prefix="symdiff-bench-"))
+    sizes = (10, 100) if args.quick else (10, 100, 1000)
+    repeats, budget = (3, 0.02) if args.quick else (5, 0.1)
+    ca, jax = load_peer("casadi"), load_peer("jax")
+    if jax is not None:
+        jax.config.update("jax_enable_x64", True)
+    print(f"python {sys.version.split()[0]}, numpy {np.__version__}; sizes {sizes}\n")
+    print("| problem | n | contender | build | compile | gradient | sparse Hessian | HVP "
+          "| Hessian × scipy | colours |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    rng = np.random.default_rng(0)
+    minimize_rows = []
+    for family_name, family in FAMILIES.items():
+        for n in sizes:
+            x, p = rng.normal(size=n) * 0.5, rng.normal(size=n)
+            backends = ["math", "numpy"] + (["numba"] if args.numba else [])
+            contenders = [symdiff_contender(family, n, b) for b in backends]
+            reference = contenders[0]
+            if family is rosenbrock:
+                contenders.append(scipy_contender())
+            if ca is not None:
+                contenders.append(casadi_contender(ca, family, n))
+            if jax is not None:
+                contenders.append(jax_contender(jax, family, n))
+            for c in contenders:
+                check(c, reference, x, p)
+            timings = {kind: interleaved({c.name: _caller(c, kind, x, p) for c in contenders},
+                                         repeats, budget)
+                       for kind in ("grad", "hess", "hessp")}
+            xs = symdiff.symbols(f"x1:{n + 1}")
+            colours = max(symdiff.color(symdiff.hessian_sparsity(family(xs), xs), "star")) + 1
+            scipy_hess = timings["hess"].get("scipy (hand-written)")
+            for c in contenders:
+                ratio = (f"{timings['hess'][c.name] / scipy_hess:.2f}" if scipy_hess else "")
+                builds = fmt(c.build) if c.build else ""
+                compiles = fmt(c.compile) if c.compile else ""
+                print(f"| {family_name} | {n} | {c.name} | {builds} | {compiles} | "
+                      f"{fmt(timings['grad'][c.name])} | {fmt(timings['hess'][c.name])} | "
+                      f"{fmt(timings['hessp'][c.name])} | {ratio} | "
+                      f"{colours if c is reference else ''} |")
+            if n == 100:
+                objective = symdiff.lambdify([xs], family(xs))  # the same objective for all
+                for c in contenders:
+                    fun = optimize.rosen if c.name.startswith("scipy") else objective
+                    start = time.perf_counter()
+                    result = optimize.minimize(fun, np.full(n, 0.5), jac=c.grad, hess=c.hess,
+                                               method="trust-constr")
+                    minimize_rows.append((family_name, n, c.name, time.perf_counter() - start,
+                                          result.nit, result.fun))
+    print("\n| problem | n | derivatives from | trust-constr wall time | iterations | f* |")
+    print("|---|---|---|---|---|---|")
+    for family_name, n, name, seconds, nit, value in minimize_rows:
+        print(f"| {family_name} | {n} | {name} | {fmt(seconds)} | {nit} | {value:.3g} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
