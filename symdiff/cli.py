@@ -343,12 +343,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=5, help="timing repeats (default 5)")
 
     p = sub.add_parser("report", help="build the HTML report (the whole story)",
-                       description="Build a self-contained HTML report from the built-in "
-                                   "examples: the seed's example, Baydin et al.'s Table 1 and "
-                                   "the swell sweep, tree vs DAG pictures, generated code and "
-                                   "its speed, numerical differentiation and AD, and the "
-                                   "universal-approximation fit.")
-    p.add_argument("-o", "--output", default="report", help="output folder (default: report)")
+                       description="Build an HTML report (index.html and its pictures in "
+                                   "assets/, nothing fetched from the network) from the "
+                                   "built-in examples: the source notes' neuron, Baydin et "
+                                   "al.'s Table 1 and the swell sweep, tree, DAG and heat "
+                                   "pictures, generated code and its speed, numerical "
+                                   "differentiation and AD, and the universal-approximation "
+                                   "fit. The folder is replaced only when the build is "
+                                   "complete.")
+    p.add_argument("-o", "--output", default="report",
+                   help="output folder, new or a previous report (default: report)")
     p.add_argument("--quick", action="store_true", help="small settings (a few seconds)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     return parser

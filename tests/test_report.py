@@ -93,3 +93,115 @@ def test_the_readme_command_builds_the_report(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "index.html").is_file()
     assert "report written to" in result.stdout
+
+
+# --- for a stranger -------------------------------------------------------------------------
+
+def visible_text(page):
+    import html as html_module
+
+    page = re.sub(r"<script.*?</script>|<style.*?</style>", "", page, flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_every_term_is_defined_and_no_insider_words(report):
+    page = report.read_text(encoding="utf-8")
+    text = visible_text(page)
+    for term in ("The source notes", "Expression swell", "Forward and reverse mode",
+                 "The workloads", "the network loss", "the logistic map", "CSE: compute"):
+        assert term in text, term
+    # Terms come before their first use in a section.
+    assert text.index("The source notes") < text.index("1. A worked example")
+    for insider in ("seed", "W1", "W2", "W3", "W4", "issue", "the notes'"):
+        assert insider not in text, insider
+    assert "self-contained" not in text
+
+
+def test_layout_wraps_code_aligns_captions_and_prints(report):
+    page = report.read_text(encoding="utf-8")
+    assert "white-space: pre-wrap" in page and "@media print" in page
+    assert "@media (max-width: 700px)" in page and 'name="viewport"' in page
+    # The forward and reverse pictures share a row, captions above the pictures.
+    row = re.search(r'<div class="row">(.*?)</div>', page, flags=re.S).group(1)
+    assert row.count("<figure") == 2 and "order: -1" in page
+
+
+@pytest.fixture
+def tiny_sections(monkeypatch):
+    """Two fast sections (one writes an asset, the other may fail) instead of the real six."""
+    from symdiff.studies import report as module
+
+    state = {"fail": False}
+
+    def picture(ctx):
+        ctx.asset("p.svg").write_text("<svg " + "x" * 2000 + "/>")
+        return "<p>a picture</p>"
+
+    def second(ctx):
+        if state["fail"]:
+            raise module.SymdiffError("this section failed")
+        return "<p>second</p>"
+
+    monkeypatch.setattr(module, "SECTIONS", [module.Section("a", "A", "first", picture),
+                                              module.Section("b", "B", "second", second)])
+    return state
+
+
+def test_a_failed_build_leaves_the_previous_report(tmp_path, tiny_sections):
+    out = tmp_path / "r"
+    index = build_report(out, quick=True)
+    before = index.read_bytes()
+    tiny_sections["fail"] = True
+    with pytest.raises(Exception, match="this section failed"):
+        build_report(out, quick=True)
+    assert index.read_bytes() == before and (out / "assets" / "p.svg").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no half-built folder left
+
+
+def test_a_failed_first_build_leaves_nothing(tmp_path, tiny_sections):
+    tiny_sections["fail"] = True
+    with pytest.raises(Exception, match="this section failed"):
+        build_report(tmp_path / "r", quick=True)
+    assert list(tmp_path.iterdir()) == []  # no report, no empty assets/
+
+
+def test_missing_graphviz_leaves_no_empty_assets(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(symdiff_errors()):
+        build_report(tmp_path / "r", quick=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def symdiff_errors():
+    import symdiff
+
+    return symdiff.SymdiffError
+
+
+def test_a_rebuild_leaves_no_stale_assets(tmp_path, tiny_sections):
+    out = tmp_path / "r"
+    build_report(out, quick=True)
+    (out / "assets" / "stale.svg").write_text("from a previous, fuller build")
+    build_report(out, quick=True)
+    assert sorted(p.name for p in (out / "assets").iterdir()) == ["p.svg"]
+
+
+def test_a_folder_that_is_not_a_report_is_refused(tmp_path, tiny_sections):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(symdiff_errors(), match="not a symdiff report"):
+        build_report(tmp_path, quick=True)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_chromium_at_desktop_and_phone_widths(report, tmp_path, width):
+    _need_chromium()
+    shot = tmp_path / f"report-{width}.png"
+    _chromium(f"--window-size={width},2400", f"--screenshot={shot}", report.as_uri(),
+              tmp_path=tmp_path)
+    from matplotlib.image import imread
+
+    image = imread(str(shot))
+    assert image.shape[1] == width
+    # Something is drawn across the page (not blank, not one colour).
+    assert image[:, :, :3].std() > 0.05

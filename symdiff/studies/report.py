@@ -1,14 +1,22 @@
-"""The report: one self-contained HTML page that tells the whole story on built-in examples.
+"""The report: one HTML page, with its pictures beside it, that tells the whole story on
+built-in examples to a reader who knows none of symdiff's vocabulary.
 
-``symdiff report -o DIR`` (or :func:`build_report`) writes ``DIR/index.html`` and its SVG/PNG
-assets under ``DIR/assets/``. Nothing is fetched from the network: styles are inline, pictures
-are local files, formulas are shown as text. Each section is a function returning HTML.
+``symdiff report -o DIR`` (or :func:`build_report`) writes ``DIR/index.html`` and its SVG
+pictures under ``DIR/assets/``. Nothing is fetched from the network: styles are inline,
+pictures are local files, formulas are shown as text. Each section is a function returning
+HTML. The build writes into a temporary folder next to ``DIR`` and moves it into place only
+when it is complete, so an interrupted or failed build leaves the previous report (or nothing),
+and a quick build after a full one leaves no stale pictures.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import platform
+import re
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -67,17 +75,34 @@ _STYLE = """
 body { font-family: "DejaVu Sans", sans-serif; max-width: 1100px; margin: 2em auto;
        padding: 0 1em; color: #222; line-height: 1.5; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ddd; margin-top: 2em; }
-pre { background: #f6f8fa; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+pre { background: #f6f8fa; padding: 0.8em; font-size: 0.85em;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.grid { white-space: pre; overflow-x: auto; }
 code { background: #f6f8fa; padding: 0 0.2em; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
 th { background: #eef; } td:first-child, th:first-child { text-align: left; }
-figure { margin: 1em 0; display: inline-block; vertical-align: top; max-width: 100%; }
+figure { margin: 1em 0; display: inline-flex; flex-direction: column; vertical-align: top;
+         max-width: 100%; }
 figure img { width: 100%; border: 1px solid #eee; }
 figure:not([style]) img { width: auto; max-width: 100%; }
-figcaption { font-size: 0.85em; color: #555; }
+figcaption { font-size: 0.85em; color: #555; order: -1; margin-bottom: 0.3em; }
+.row { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+.row figure { flex: 1 1 320px; margin: 0.5em 0; }
+dl.terms dt { font-weight: bold; margin-top: 0.5em; } dl.terms dd { margin-left: 1.5em; }
 .lead { font-size: 1.1em; } .note { color: #555; font-size: 0.9em; }
 nav ol { columns: 2; }
+@media (max-width: 700px) {
+  body { margin: 1em auto; } nav ol { columns: 1; } figure { width: 100% !important; }
+  table { display: block; overflow-x: auto; }
+}
+@media print {
+  body { max-width: none; margin: 0; font-size: 10pt; } nav { display: none; }
+  pre, code { background: none; } pre { border: 1px solid #ccc; }
+  pre.grid { white-space: pre-wrap; font-size: 7pt; }
+  h2 { break-after: avoid; } figure, table, pre, dl { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 # Marks in the page for the browser test: how many images loaded.
@@ -115,15 +140,76 @@ def _section(anchor: str, title: str, explanation: str
     return register
 
 
+_TERMS = """<dl class="terms">
+<dt>The source notes</dt><dd>Study notes (in Chinese) on chapters 4 and 5 of a neural-network
+textbook, from which this project grew: gradient descent and backpropagation, numerical
+differentiation, symbolic differentiation and its drawback, expression swell, automatic
+differentiation on a computation graph, and universal approximation. Their worked numbers are
+reproduced below as test cases.</dd>
+<dt>Expression swell</dt><dd>Differentiating by the textbook rules (sum, product, chain) and
+writing the result out as a <em>tree</em>, where every repeated part is written again, makes
+derivatives grow exponentially. A <em>DAG</em> (directed acyclic graph) stores each distinct part
+once and lets every use point to it; symdiff keeps every expression that way.</dd>
+<dt>Forward and reverse mode</dt><dd>Two ways to apply the chain rule on a computation graph:
+forward mode carries derivatives with respect to one input from the inputs to the output;
+reverse mode (backpropagation is a case of it) carries derivatives of the output back to every
+input at once.</dd>
+<dt>The workloads</dt><dd>The examples measured throughout: <b>the neuron</b>
+f(x; w, b) = 1/(exp(−(wx + b)) + 1), the source notes' worked example; <b>the logistic map</b>
+l₁ = x, lₙ₊₁ = 4lₙ(1 − lₙ), the classic illustration of swell (Baydin et al., JMLR 2018);
+<b>the network loss</b>, the squared error of a one-hidden-layer network
+y(x) = b + Σᵢ cᵢ·sigmoid(bᵢ + wᵢx) on fixed data points, differentiated with respect to all its
+parameters; <b>nested sin</b> sin(sin(…sin(x))) and <b>the product of n variables</b>
+x₁x₂…xₙ, for depth and for many inputs.</dd>
+</dl>"""
+
+
 def build_report(out: str | Path = "report", quick: bool = False,
                  progress: Callable[[str], None] | None = None) -> Path:
     """Write the report to ``out/index.html`` (with ``out/assets/``); returns the page's path.
 
     ``quick=True`` uses small settings (seconds instead of a minute or two); the tests build
-    the report that way.
+    the report that way. The report is built in a temporary folder beside ``out`` and moved
+    into place only when complete: a failed or interrupted build leaves the previous report
+    (or nothing). ``out`` must be a new folder or a previous report.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not _is_report(out):
+        raise SymdiffError(f"{out} exists and is not a symdiff report (index.html and "
+                           "assets/ only); choose a new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        _build(staging, quick, progress)
+        _move_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out / "index.html"
+
+
+def _is_report(folder: Path) -> bool:
+    if not folder.is_dir():
+        return False
+    return {p.name for p in folder.iterdir()} <= {"index.html", "assets"}
+
+
+def _move_into_place(staging: Path, out: Path) -> None:
+    """Replace ``out`` by the finished ``staging`` folder (two renames in one file system)."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    previous = out.with_name(f".{out.name}.previous-{os.getpid()}")
+    os.replace(out, previous)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        os.replace(previous, out)  # put the old report back
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _build(out: Path, quick: bool, progress: Callable[[str], None] | None) -> None:
     context = _Context(out, quick, progress)
     started = time.perf_counter()
     parts = []
@@ -141,34 +227,39 @@ def build_report(out: str | Path = "report", quick: bool = False,
                   for s in SECTIONS)
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>symdiff report</title><style>{_STYLE}</style></head>
 <body>
 <h1>symdiff: expression swell, seen and beaten</h1>
 <p class="note">symdiff {__version__} · Python {platform.python_version()} ·
-built in {elapsed:.1f} s{' (quick mode)' if quick else ''} on this machine.</p>
+built in {elapsed:.1f} s{' (quick mode: small sizes)' if quick else ''} on this machine.
+This page and the pictures in its <code>assets/</code> folder are all it needs; nothing is
+fetched from the network.</p>
 <p class="lead">Symbolic differentiation by the textbook rules writes derivatives that grow
 exponentially when written out as trees: <em>expression swell</em>. The swell comes from
 repeating shared subexpressions. symdiff keeps every expression as a shared graph (a DAG), so a
 derivative, and even a whole gradient, stays as small and as cheap as reverse-mode automatic
 differentiation.</p>
+<h2>The words this page uses</h2>
+{_TERMS}
 <nav><ol>{nav}</ol></nav>
 {''.join(parts)}
 {_IMAGE_CHECK}
 </body></html>
 """
-    index = out / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
+    (out / "index.html").write_text(page, encoding="utf-8")
 
 
 # --- the sections, in the order of the story ----------------------------------------------
 
-@_section("seed", "The seed's example: one neuron, its derivative and its computation graph",
-          "The notes work through f(x; w, b) = 1/(exp(−(wx + b)) + 1) at x = 1, w = 0, b = 0. "
-          "symdiff differentiates it by the textbook rules, and decomposes it into the "
-          "elementary operations h₁…h₆ of the computation graph. Forward mode carries ∂hᵢ/∂w "
-          "along the graph (the notes' 1, 1, −1, −1, −1, 0.25); reverse mode carries the "
-          "adjoints ∂f/∂hᵢ back and gets ∂f/∂w and ∂f/∂b = 0.25 in one sweep.")
+@_section("neuron", "A worked example: one neuron, its derivative and its computation graph",
+          "The source notes work through one sigmoid neuron, "
+          "f(x; w, b) = 1/(exp(−(wx + b)) + 1), at x = 1, w = 0, b = 0. symdiff "
+          "differentiates it by the textbook rules, and decomposes it into the elementary "
+          "operations h₁…h₆ of its computation graph (each hᵢ one operation on earlier "
+          "results). Forward mode carries ∂hᵢ/∂w along the graph (the source notes list 1, 1, "
+          "−1, −1, −1, 0.25); reverse mode carries the adjoints ∂f/∂hᵢ (how much f changes "
+          "with hᵢ) back from the output and gets ∂f/∂w and ∂f/∂b = 0.25 in one sweep.")
 def _seed(ctx: _Context) -> str:
     from .._diff import diff, grad
     from .._expr import cse
@@ -183,18 +274,20 @@ def _seed(ctx: _Context) -> str:
     lines = [f"f(x; w, b) = {f}", f"∂f/∂w = {diff(f, w)}", f"∂f/∂b = {diff(f, b)}",
              f"at x = 1, w = 0, b = 0:  f = {f.evaluate(seed.at)!r},  "
              f"∂f/∂w = {dw.evaluate(seed.at)!r},  ∂f/∂b = {db.evaluate(seed.at)!r}"]
-    forward = render_computation(f, seed.at, w, "forward", ctx.asset("seed-forward.svg"))
-    reverse = render_computation(f, seed.at, w, "reverse", ctx.asset("seed-reverse.svg"))
+    forward = render_computation(f, seed.at, w, "forward", ctx.asset("neuron-forward.svg"))
+    reverse = render_computation(f, seed.at, w, "reverse", ctx.asset("neuron-reverse.svg"))
     if forward.gradient.get("w") != 0.25 or reverse.gradient.get("b") != 0.25:
-        raise SymdiffError("the seed's derivatives came out wrong")
+        raise SymdiffError("the neuron's derivatives came out wrong")
     return (_pre("\n".join(lines))
             + "<p>The elementary operations (symdiff's three-address form):</p>"
             + _pre(str(cse(f, three_address=True)))
-            + _img("assets/seed-forward.svg", "Forward mode: tangents ∂hᵢ/∂w", "49%")
-            + _img("assets/seed-reverse.svg", "Reverse mode: adjoints ∂f/∂hᵢ", "49%")
+            + '<div class="row">'
+            + _img("assets/neuron-forward.svg", "Forward mode: tangents ∂hᵢ/∂w")
+            + _img("assets/neuron-reverse.svg", "Reverse mode: adjoints ∂f/∂hᵢ")
+            + "</div>"
             + "<p>The same sweeps as tables (numeric AD on the graph):</p>"
-            + _pre(str(forward_trace(f, seed.at, {w: 1.0})))
-            + _pre(str(reverse_trace(f, seed.at))))
+            + _pre(str(forward_trace(f, seed.at, {w: 1.0})), "grid")
+            + _pre(str(reverse_trace(f, seed.at)), "grid"))
 
 
 @_section("swell", "Expression swell: Baydin et al.'s Table 1, then the sweep",
@@ -202,8 +295,9 @@ def _seed(ctx: _Context) -> str:
           "lₙ₊₁ = 4lₙ(1 − lₙ): differentiated naively and written as a tree, dlₙ/dx roughly "
           "doubles at every step (the product rule references lₙ twice, and each reference "
           "is copied). Stored as a shared graph, the same derivative grows by a constant per "
-          "step, and so does the straight-line program CSE makes of it. SymPy's numbers are "
-          "measured alongside.")
+          "step, and so does the straight-line program that common-subexpression elimination "
+          "(CSE: compute each repeated part once, name it, reuse it) makes of it. SymPy, the "
+          "best-known Python library for symbolic mathematics, is measured alongside.")
 def _swell(ctx: _Context) -> str:
     from . import swell
 
@@ -215,13 +309,13 @@ def _swell(ctx: _Context) -> str:
     return (_pre(swell.format_table_one())
             + f"<p>The sweep for n = 1..{n} (SymPy columns while each step takes under "
             f"{budget:g} s):</p>"
-            + _pre(swell.format_sweep(rows))
+            + _pre(swell.format_sweep(rows), "grid")
             + _img("assets/swell.svg", "Sizes against n, log scale: trees swell, DAGs do not",
                    "80%")
             + "<p>With many variables, one forward <code>diff</code> per variable swells with "
               "their number; symbolic reverse mode (<code>grad</code>) stays within a small "
               "factor of the function:</p>"
-            + _pre(swell.format_forward_vs_reverse(modes)))
+            + _pre(swell.format_forward_vs_reverse(modes), "grid"))
 
 
 @_section("pictures", "Tree view versus DAG view of the same derivative",
@@ -360,7 +454,8 @@ def _codegen(ctx: _Context) -> str:
 @_section("methods", "Numerical differentiation, forward and reverse AD",
           "Difference quotients need no derivative at all but lose digits: a large step h "
           "gives truncation error (slope 1 for forward, 2 for central differences), a small "
-          "one rounding error. The table is the notes' own, reproduced bit for bit. For a "
+          "one rounding error. The first table is the source notes' own, reproduced bit for "
+          "bit. For a "
           "loss with many inputs, forward mode needs one sweep per input while reverse mode "
           "(and symdiff's symbolic reverse mode, compiled) gets the whole gradient at once.")
 def _methods(ctx: _Context) -> str:
@@ -373,12 +468,13 @@ def _methods(ctx: _Context) -> str:
     return ("<p>f(x) = eˣ at x = 0 (true derivative 1):</p>" + _pre(format_seed_table())
             + _img("assets/numeric-error.svg", "Error of difference quotients against h",
                    "70%")
-            + _pre(study.table())
-            + "<p>Four ways to the gradient of the network loss:</p>" + _pre(comparison))
+            + _pre(study.table(), "grid")
+            + "<p>Four ways to the gradient of the network loss:</p>"
+            + _pre(re.sub(r"\bW\d ", "", comparison), "grid"))
 
 
 @_section("approximation", "Universal approximation, trained with symdiff's gradient",
-          "The notes close on why one hidden layer of sigmoids can fit any continuous "
+          "The source notes close on why one hidden layer of sigmoids can fit any continuous "
           "function: a piecewise-linear curve is a sum of ramps, and each ramp is a scaled "
           "sigmoid. Here gradient descent on the squared error, with the gradient generated by "
           "symdiff, fits such a curve; the thin lines are the individual scaled sigmoids.")
