@@ -378,7 +378,7 @@ class ModeRow:
 
 def _mode_cases() -> list[tuple[str, Expr, tuple[Symbol, ...]]]:
     seed = seed_sigmoid()
-    cases = [("the neuron f(x; w, b)", seed.expr, seed.wrt)]
+    cases = [("neuron sigmoid(wx + b)", seed.expr, seed.wrt)]
     for hidden in (1, 2, 5, 10, 20):
         w = network_loss(hidden=hidden)
         cases.append((f"network loss, {hidden} hidden", w.expr, w.wrt))
