@@ -200,6 +200,49 @@ def _caller(c: Contender, kind: str, x: np.ndarray, p: np.ndarray) -> Callable[[
     return (lambda: fn(x, p)) if kind == "hessp" else (lambda: fn(x))
 
 
+STRATEGIES = ("largest_first", "smallest_last", "independent_set", "connected_sequential_bfs",
+              "saturation_largest_first")
+
+
+def colour_table() -> None:
+    """Colours per pattern: symdiff's star and column colourings against networkx's greedy
+    strategies on the column intersection graph (what a column colouring needs)."""
+    import networkx as nx
+    from scipy import sparse
+
+    rng = np.random.default_rng(0)
+    grid = 30
+    line = sparse.diags_array([1, 1, 1], offsets=[-1, 0, 1], shape=(grid, grid),
+                              dtype=np.int8)
+    laplacian = sparse.kronsum(line, line).tocsr()
+    random = sparse.random_array((300, 300), density=0.01, rng=rng)
+    random = ((random + random.T + sparse.eye_array(300)) != 0).astype(np.int8).tocsr()
+    patterns = {
+        "tridiagonal (Rosenbrock, n = 1000)": sparse.diags_array(
+            [1, 1, 1], offsets=[-1, 0, 1], shape=(1000, 1000), dtype=np.int8).tocsr(),
+        "pentadiagonal (n = 1000)": sparse.diags_array(
+            [1] * 5, offsets=[-2, -1, 0, 1, 2], shape=(1000, 1000), dtype=np.int8).tocsr(),
+        f"2-D 5-point Laplacian ({grid}×{grid})": laplacian,
+        "random symmetric (n = 300, 1 %)": random,
+    }
+    print("\n| pattern | symdiff star | symdiff column (DSATUR) | "
+          + " | ".join(f"networkx {s}" for s in STRATEGIES) + " |")
+    print("|---" * (3 + len(STRATEGIES)) + "|")
+    for name, pattern in patterns.items():
+        star = max(symdiff.color(pattern, "star")) + 1
+        column = max(symdiff.color(pattern)) + 1
+        coo = pattern.tocoo()
+        graph = nx.Graph()
+        graph.add_nodes_from(range(pattern.shape[1]))
+        rows: dict[int, list[int]] = {}
+        for i, j in zip(coo.row, coo.col, strict=True):
+            rows.setdefault(int(i), []).append(int(j))
+        for cols in rows.values():
+            graph.add_edges_from((a, b) for k, a in enumerate(cols) for b in cols[k + 1:])
+        theirs = [max(nx.greedy_color(graph, s).values()) + 1 for s in STRATEGIES]
+        print(f"| {name} | {star} | {column} | " + " | ".join(map(str, theirs)) + " |")
+
+
 def fmt(seconds: float | None) -> str:
     return "" if seconds is None else symdiff._util.format_seconds(seconds)
 
@@ -258,6 +301,7 @@ def main() -> int:
                                                method="trust-constr")
                     minimize_rows.append((family_name, n, c.name, time.perf_counter() - start,
                                           result.nit, result.fun))
+    colour_table()
     print("\n| problem | n | derivatives from | trust-constr wall time | iterations | f* |")
     print("|---|---|---|---|---|---|")
     for family_name, n, name, seconds, nit, value in minimize_rows:
