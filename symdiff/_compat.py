@@ -66,13 +66,16 @@ for _old in _QUIET:
 
 def export_functions(namespace: dict[str, Any], names: list[str]) -> None:
     """Make every function of the op table ``symdiff.<name>`` (kept in the sorted ``names``),
-    now and whenever one is registered later."""
-    from ._expr import FUNCTION_BUILDERS
+    and every named constant (``symdiff.pi``), now and whenever one is registered later."""
+    from ._expr import FUNCTION_BUILDERS, NamedConstant
 
     def export(op: _ops.Op) -> None:
-        if op.kind != "function":
+        if op.kind == "function":
+            namespace[op.name] = FUNCTION_BUILDERS[op.name]
+        elif op.name in _ops.CONSTANTS:
+            namespace[op.name] = NamedConstant(op)
+        else:
             return
-        namespace[op.name] = FUNCTION_BUILDERS[op.name]
         if op.name not in names:
             keys = [n.casefold() for n in names]
             names.insert(bisect.bisect(keys, op.name.casefold()), op.name)

@@ -14,6 +14,7 @@ import numbers
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 from functools import partial
 from typing import Any, Union, cast
 
@@ -26,13 +27,13 @@ from ._program import Program, lower
 from ._traversal import flatten, natural_key, toposort
 
 __all__ = [
-    "Expr", "Symbol", "Constant", "ExprLike", "symbols", "as_expr", "apply",
-    "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
+    "Expr", "Symbol", "Constant", "NamedConstant", "ExprLike", "call", "symbols", "as_expr",
+    "apply", "add", "sub", "mul", "div", "power", "neg", "FUNCTION_BUILDERS", "SYMBOLIC",
     "free_symbols", "substitute", "as_roots", "as_symbol",
     "Roots", "Point", "natural_key", "intern_node", "cse",
 ]
 
-ExprLike = Union["Expr", int, float]
+ExprLike = Union["Expr", int, float, Fraction]
 #: One expression (or number), or a sequence of them nested to any depth (a gradient, a
 #: Jacobian): what every pass over several roots takes (see :func:`as_roots`).
 Roots = ExprLike | Iterable[Any]
@@ -162,6 +163,44 @@ class Expr:
     def __neg__(self) -> Expr:
         return neg(self)
 
+    # Comparisons and & | build nodes (1.0 or 0.0) for where(cond, a, b); == and != stay
+    # identity (interning makes them structural), so write those as parse("x == y").
+    def __lt__(self, other: ExprLike) -> Expr:
+        return self._compare("lt", other)
+
+    def __le__(self, other: ExprLike) -> Expr:
+        return self._compare("le", other)
+
+    def __gt__(self, other: ExprLike) -> Expr:
+        return self._compare("gt", other)
+
+    def __ge__(self, other: ExprLike) -> Expr:
+        return self._compare("ge", other)
+
+    def __and__(self, other: ExprLike) -> Expr:
+        return self._compare("logical_and", other)
+
+    def __rand__(self, other: ExprLike) -> Expr:
+        return self._compare("logical_and", other, reflected=True)
+
+    def __or__(self, other: ExprLike) -> Expr:
+        return self._compare("logical_or", other)
+
+    def __ror__(self, other: ExprLike) -> Expr:
+        return self._compare("logical_or", other, reflected=True)
+
+    def _compare(self, name: str, other: ExprLike, reflected: bool = False) -> Expr:
+        o = _coerce(other)
+        if o is None:
+            return NotImplemented
+        return apply(_ops.OPS[name], *((o, self) if reflected else (self, o)))
+
+    def __bool__(self) -> bool:
+        if self.op.kind == "infix" and self.op.precedence < _ops.PREC_ADD:
+            raise ConversionError(f"the truth of {to_text(self)} is not known until it is "
+                                  f"evaluated: use where({to_text(self)}, a, b)")
+        return True
+
     def __pos__(self) -> Expr:
         return self
 
@@ -250,14 +289,20 @@ class Symbol(Expr):
 
 
 class Constant(Expr):
-    """A number: an exact int or a finite float. ``Constant(2)`` and ``Constant(2.0)`` differ."""
+    """A number: an exact int, an exact rational (:class:`fractions.Fraction`, e.g. ``1/3``
+    of two integers) or a finite float. ``Constant(2)`` and ``Constant(2.0)`` differ."""
 
     __slots__ = ("value",)
-    value: int | float
+    value: int | float | Fraction
 
-    def __new__(cls, value: int | float) -> Constant:
+    def __new__(cls, value: int | float | Fraction) -> Constant:
         value = _number(value)
-        key = ("const", "i", value) if isinstance(value, int) else ("const", "f", value.hex())
+        if isinstance(value, int):
+            key: tuple[Any, ...] = ("const", "i", value)
+        elif isinstance(value, Fraction):
+            key = ("const", "q", value.numerator, value.denominator)
+        else:
+            key = ("const", "f", value.hex())
         node = _interned(key)
         if node is None:
             node = object.__new__(cls)
@@ -272,7 +317,33 @@ class Constant(Expr):
         return f"Constant({self.value!r})"
 
 
-def _number(value: Any) -> int | float:
+class NamedConstant(Expr):
+    """An exact named constant of the op table: ``symdiff.pi``, ``symdiff.E``. It stays a
+    name through folding, differentiation and SymPy (``sympy.pi``); ``value`` is its float,
+    used only when an expression is evaluated or compiled."""
+
+    __slots__ = ("value",)
+    value: float
+
+    def __new__(cls, op: Op) -> NamedConstant:
+        if op.name not in _ops.CONSTANTS:
+            raise ConversionError(f"{op.name!r} is not a named constant")
+        key = ("named", op.name)
+        node = _interned(key)
+        if node is None:
+            node = object.__new__(cls)
+            node.op, node.args, node.value = op, (), float(op.evaluate())
+            _intern(key, node)
+        return node  # type: ignore[return-value]
+
+    def _leaf_key(self) -> tuple[Any, ...]:
+        return ("named", self.op.name)
+
+    def __repr__(self) -> str:
+        return f"symdiff.{self.op.name}"
+
+
+def _number(value: Any) -> int | float | Fraction:
     kind = type(value)
     if kind is int:
         return value  # type: ignore[no-any-return]
@@ -282,6 +353,9 @@ def _number(value: Any) -> int | float:
         raise ConversionError(f"not a real number: {value!r}")
     if isinstance(value, numbers.Integral):
         return int(value)
+    if isinstance(value, numbers.Rational):
+        exact = Fraction(int(value.numerator), int(value.denominator))
+        return exact.numerator if exact.denominator == 1 else exact
     value = float(value)
     if not math.isfinite(value):
         raise ConversionError(f"constants must be finite, not {value!r}")
@@ -291,7 +365,7 @@ def _number(value: Any) -> int | float:
 def _coerce(value: Any) -> Expr | None:
     if isinstance(value, Expr):
         return value
-    if type(value) is int or type(value) is float:
+    if type(value) is int or type(value) is float or type(value) is Fraction:
         return Constant(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return Constant(cast(float, value))  # Constant normalises any real number
@@ -350,7 +424,16 @@ def _make(op: Op, args: tuple[Expr, ...]) -> Expr:
 
 # --- constructors with construction-time folding ------------------------------------------
 
-def _value(node: Expr) -> int | float | None:
+def _exact(value: Any) -> bool:
+    return value.__class__ is int or value.__class__ is Fraction
+
+
+def _bits(value: int | Fraction) -> int:
+    exact = Fraction(value)
+    return max(abs(exact.numerator).bit_length(), exact.denominator.bit_length())
+
+
+def _value(node: Expr) -> int | float | Fraction | None:
     return node.value if node.op is CONST else None  # type: ignore[attr-defined]
 
 
@@ -448,8 +531,9 @@ def mul(a: ExprLike, b: ExprLike) -> Expr:
 
 
 def div(a: ExprLike, b: ExprLike) -> Expr:
-    """``a / b``, folding exact and float quotients, ``x/1``, ``0/x`` and ``x/x → 1``.
-    Division by a zero constant is kept (evaluating it raises :class:`DomainError`)."""
+    """``a / b``, folding float quotients, exact ones into rationals (``1/3`` stays exact),
+    ``x/1``, ``0/x`` and ``x/x → 1``. Division by a zero constant is kept (evaluating it raises
+    :class:`DomainError`)."""
     if not isinstance(a, Expr):
         a = as_expr(a)
     if not isinstance(b, Expr):
@@ -458,9 +542,8 @@ def div(a: ExprLike, b: ExprLike) -> Expr:
     if vb == 0:
         return _make(DIV, (a, b))
     if va is not None and vb is not None:
-        if isinstance(va, int) and isinstance(vb, int):
-            quotient, remainder = divmod(va, vb)
-            return Constant(quotient) if remainder == 0 else _make(DIV, (a, b))
+        if _exact(va) and _exact(vb):
+            return Constant(Fraction(va) / Fraction(vb))
         return _folded(va / vb) or _make(DIV, (a, b))
     if va == 0:
         return _zero_like(va, vb)
@@ -493,9 +576,11 @@ def power(a: ExprLike, b: ExprLike) -> Expr:
     if va == 1 and isinstance(va, int):
         return Constant(1)
     if va is not None and vb is not None:
-        if isinstance(va, int) and isinstance(vb, int):
-            if vb > 0 and abs(va).bit_length() * vb <= _MAX_FOLDED_BITS:
-                return Constant(va**vb)
+        if _exact(va) and _exact(vb):
+            # Positive integer powers fold while small; 10**(-3) and 8**(1/3) stay as written.
+            if isinstance(vb, int) and vb > 0 and (
+                    _bits(cast(Fraction, va)) * vb <= _MAX_FOLDED_BITS):
+                return Constant(Fraction(va) ** vb)
             return _make(POW, (a, b))
         try:
             return _folded(math.pow(va, vb)) or _make(POW, (a, b))
@@ -528,7 +613,15 @@ def apply(op: Op, *args: ExprLike) -> Expr:
         return builder(*args)
     if len(args) != op.arity:
         raise ConversionError(f"{op.name} takes {op.arity} argument(s), got {len(args)}")
+    if op.kind == "leaf":
+        return NamedConstant(op)
     nodes = tuple(as_expr(a) for a in args)
+    if op.fold is not None:
+        folded = op.fold(SYMBOLIC, *nodes)
+        if folded is not None:
+            return as_expr(folded)
+    if len(nodes) == 1 and nodes[0].__class__ is NamedConstant and nodes[0].op.name in op.exact:
+        return as_expr(op.exact[nodes[0].op.name])  # log(E) → 1, sin(pi) → 0
     values = [_value(n) for n in nodes]
     if op.kind == "function" and all(v is not None for v in values):
         if len(values) == 1 and values[0] in op.exact:
@@ -550,6 +643,10 @@ class _SymbolicFunctions:
             op = _ops.OPS[name]
         except KeyError:
             raise AttributeError(name) from None
+        if op.kind == "leaf":  # F.pi is the constant itself (a float in the FLOAT namespace)
+            constant = NamedConstant(op)
+            setattr(self, name, constant)
+            return constant  # type: ignore[return-value]
         builder = _ARITHMETIC.get(op) or partial(apply, op)
         setattr(self, name, builder)
         return builder
@@ -558,23 +655,37 @@ class _SymbolicFunctions:
 SYMBOLIC = _SymbolicFunctions()
 
 
-def _function_builder(op: Op) -> Callable[[ExprLike], Expr]:
-    def build(x: ExprLike) -> Expr:
-        if not isinstance(x, Expr):  # a tensor argument applies the function elementwise
-            elementwise = getattr(type(x), "_symdiff_elementwise_", None)
-            if elementwise is not None:
-                return elementwise(op, x)  # type: ignore[no-any-return]
-        return apply(op, x)
+def call(op: Op, *args: Any) -> Expr:
+    """``op`` called with ``args`` as a user writes it: :func:`apply`, or one of the op's
+    other argument counts (``log(x, 2)`` is ``log(x)/log(2)``). A tensor argument of a
+    one-argument function applies it elementwise."""
+    if len(args) == 1 and not isinstance(args[0], Expr):
+        elementwise = getattr(type(args[0]), "_symdiff_elementwise_", None)
+        if elementwise is not None:
+            return elementwise(op, args[0])  # type: ignore[no-any-return]
+    if len(args) != op.arity and len(args) in op.variants:
+        return as_expr(op.variants[len(args)](SYMBOLIC, *(as_expr(a) for a in args)))
+    if len(args) != op.arity:
+        counts = " or ".join(str(n) for n in sorted({op.arity, *op.variants}))
+        raise ConversionError(f"{op.name}() takes {counts} argument(s), got {len(args)}")
+    return apply(op, *args)
 
+
+def _function_builder(op: Op) -> Callable[..., Expr]:
+    def build(*args: ExprLike) -> Expr:
+        return call(op, *args)
+
+    names = ", ".join(("x", "y", "z", "w")[:op.arity]) if op.arity <= 4 else "..."
+    example = ", ".join(f"symdiff.Symbol({n!r})" for n in names.split(", "))
     build.__name__ = build.__qualname__ = op.name
-    build.__doc__ = (op.doc or f"The function {op.name}(x).") + (
-        f"\n\n>>> import symdiff\n>>> print(symdiff.{op.name}(symdiff.Symbol('x')))\n"
-        f"{op.name}(x)\n")
+    build.__doc__ = (op.doc or f"The function {op.name}({names}).") + (
+        f"\n\n>>> import symdiff\n>>> print(symdiff.{op.name}({example}))\n"
+        f"{op.name}({names})\n")
     return build
 
 
 #: ``{name: builder}`` for every function of the op table (``symdiff.sin`` is one of them).
-FUNCTION_BUILDERS: dict[str, Callable[[ExprLike], Expr]] = {}
+FUNCTION_BUILDERS: dict[str, Callable[..., Expr]] = {}
 
 
 def _add_builder(op: Op) -> None:
@@ -669,6 +780,8 @@ def _rebuild(code: list[tuple[Any, ...]], output: int = -1) -> Expr:
             built.append(Symbol(instruction[1]))
         elif head == "const":
             built.append(Constant(instruction[1]))
+        elif head == "named":
+            built.append(NamedConstant(_ops.get_op(instruction[1])))
         else:
             built.append(apply(_ops.get_op(head), *(built[i] for i in instruction[1:])))
     return built[output]

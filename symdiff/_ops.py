@@ -22,13 +22,18 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from ._errors import SymdiffError
+from . import _special
+from ._errors import DifferentiationError, SymdiffError
 
-__all__ = ["Op", "OPS", "FUNCTIONS", "FLOAT", "register_op", "get_op", "on_register",
-           "unregister_op",
-           "PREC_ADD", "PREC_MUL", "PREC_NEG", "PREC_POW", "PREC_ATOM"]
+__all__ = ["Op", "OPS", "FUNCTIONS", "CONSTANTS", "ALIASES", "FLOAT", "register_op", "get_op",
+           "on_register", "unregister_op", "PREC_OR", "PREC_AND", "PREC_CMP", "PREC_ADD",
+           "PREC_MUL", "PREC_NEG", "PREC_POW", "PREC_ATOM"]
 
-# Printing precedences (Python's): higher binds tighter.
+# Printing precedences: higher binds tighter. Arithmetic is Python's; ``&`` and ``|`` bind
+# looser than comparisons (like Python's ``and``/``or``), so ``x > 0 & x < 1`` means what it says.
+PREC_OR = 2
+PREC_AND = 4
+PREC_CMP = 6
 PREC_ADD = 10
 PREC_MUL = 20
 PREC_NEG = 30
@@ -42,8 +47,9 @@ Rule = Callable[..., Any]
 class Op:
     """One operation. Instances are compared by identity; ``name`` is unique in :data:`OPS`.
 
-    kind: ``"leaf"`` (symbol, constant), ``"infix"`` (binary operator), ``"prefix"`` (unary
-    minus) or ``"function"`` (called by name, e.g. ``sin(x)``).
+    kind: ``"leaf"`` (symbol, number, or a named constant such as ``pi``, whose ``evaluate()``
+    gives its float), ``"infix"`` (binary operator), ``"prefix"`` (unary minus) or
+    ``"function"`` (called by name, e.g. ``sin(x)``, ``atan2(y, x)``).
     evaluate: the float implementation (raises ValueError/ZeroDivisionError/OverflowError
     outside the domain; callers translate these to :class:`symdiff.DomainError`).
     partials: one rule per argument, ``rule(F, *args, out) -> ∂out/∂arg``.
@@ -52,7 +58,13 @@ class Op:
     latex_delimits: per operand, whether the LaTeX template already delimits it (no parens).
     python / numpy: ``str.format`` templates over operand code; ``{m}`` is the math/numpy module
     alias. ``helper`` is the source of a helper function the template calls, if any.
-    exact: exact values at exact arguments, used for folding (``exp(0) → 1``).
+    exact: exact values at exact arguments, used for folding (``exp(0) → 1``); a named
+    constant's key is its name (``log(E) → 1``).
+    fold: a construction-time rewrite ``fold(F, *args) -> expression or None`` (e.g.
+    ``where(1, a, b) → a``).
+    variants: other argument counts, ``{count: rule(F, *args)}`` building the expression
+    (``log(x, base) = log(x)/log(base)``).
+    aliases: other spellings the parser accepts (SymPy's ``Abs``, NumPy's ``arctan``).
     """
 
     name: str
@@ -80,6 +92,9 @@ class Op:
     # How the parser groups a chain of this infix operator: a - b - c is (a - b) - c, but
     # a ** b ** c is a ** (b ** c).
     right_associative: bool = False
+    fold: Callable[..., Any] | None = None
+    variants: dict[int, Rule] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -131,6 +146,10 @@ _SIGN_HELPER = '''def _sign(x):
 
 OPS: dict[str, Op] = {}
 FUNCTIONS: dict[str, Op] = {}
+#: Named constants (``pi``, ``E``): leaves that evaluate to a float only when evaluated.
+CONSTANTS: dict[str, Op] = {}
+#: Other spellings of functions and constants → the op's name (``arctan`` → ``atan``).
+ALIASES: dict[str, str] = {}
 # Rules evaluated on floats (numeric forward/reverse AD) call F.<name>: this namespace maps each
 # op name to its float implementation.
 FLOAT = SimpleNamespace()
@@ -161,6 +180,8 @@ def unregister_op(name: str) -> Op:
         forget(op)
     del OPS[name]
     FUNCTIONS.pop(name, None)
+    for alias in op.aliases:
+        ALIASES.pop(alias, None)
     if hasattr(FLOAT, name):
         delattr(FLOAT, name)
     return op
@@ -175,11 +196,18 @@ def register_op(op: Op) -> Op:
         raise SymdiffError(f"unknown op kind {op.kind!r}")
     if op.kind != "leaf" and len(op.partials) != op.arity:
         raise SymdiffError(f"op {op.name!r} needs one partial rule per argument")
+    taken = [a for a in op.aliases if a in OPS or a in ALIASES]
+    if taken:
+        raise SymdiffError(f"op {op.name!r}: the alias {taken[0]!r} is already taken")
     OPS[op.name] = op
     if op.kind != "leaf":
         setattr(FLOAT, op.name, op.evaluate)
     if op.kind == "function":
         FUNCTIONS[op.name] = op
+    if op.kind == "leaf" and op.name not in ("symbol", "const"):
+        CONSTANTS[op.name] = op
+        setattr(FLOAT, op.name, op.evaluate())  # rules write F.pi, a float here
+    ALIASES.update(dict.fromkeys(op.aliases, op.name))
     for listener in _LISTENERS:
         listener(op)
     return op
@@ -193,18 +221,26 @@ def get_op(name: str) -> Op:
         raise SymdiffError(f"unknown op {name!r}") from None
 
 
-def _function(name: str, evaluate: Callable[..., float], partial: Rule, latex: str, *,
-              python: str | None = None, numpy: str | None = None, helper: str = "",
-              numpy_helper: str = "", sympy: str | None = None, exact: dict | None = None,
+def _function(name: str, evaluate: Callable[..., float], partial: Rule | tuple[Rule, ...],
+              latex: str, *, python: str | None = None, numpy: str | None = None,
+              helper: str = "", numpy_helper: str = "", sympy: str | None = None,
+              exact: dict | None = None, fold: Callable[..., Any] | None = None,
+              variants: dict[int, Rule] | None = None, aliases: tuple[str, ...] = (),
               doc: str = "") -> Op:
-    """Register a unary function ``name(x)``."""
+    """Register a function ``name(x)``, or ``name(x, y, …)`` when ``partial`` is a tuple of
+    rules (one per argument). The code defaults to ``{m}.name(…)``, SymPy's counterpart to
+    ``sympy.<name>`` (a dotted path names another module; ``""`` means none: the bridge makes
+    a SymPy function from this entry)."""
+    partials = partial if isinstance(partial, tuple) else (partial,)
+    operands = ", ".join(f"{{{i}}}" for i in range(len(partials)))
     return register_op(Op(
-        name=name, arity=1, kind="function", evaluate=evaluate, partials=(partial,),
-        text=name, latex=latex, precedence=PREC_ATOM, latex_delimits=(True,),
-        python=python if python is not None else f"{{m}}.{name}({{0}})",
-        numpy=numpy if numpy is not None else f"{{m}}.{name}({{0}})",
+        name=name, arity=len(partials), kind="function", evaluate=evaluate, partials=partials,
+        text=name, latex=latex, precedence=PREC_ATOM, latex_delimits=(True,) * len(partials),
+        python=python if python is not None else f"{{m}}.{name}({operands})",
+        numpy=numpy if numpy is not None else f"{{m}}.{name}({operands})",
         helper=helper, numpy_helper=numpy_helper, label=name,
-        sympy=sympy if sympy is not None else name, exact=exact or {}, doc=doc,
+        sympy=sympy if sympy is not None else name, exact=exact or {}, doc=doc, fold=fold,
+        variants=variants or {}, aliases=aliases,
     ))
 
 
@@ -241,20 +277,22 @@ NEG = register_op(Op(
 
 _function("exp", math.exp, lambda F, a, out: out, "e^{{{0}}}", exact={0: 1},
           doc="Exponential; derivative exp(x), reusing the output node.")
-_function("log", math.log, lambda F, a, out: 1 / a, r"\log{{\left({0}\right)}}", exact={1: 0},
-          doc="Natural logarithm; domain x > 0.")
+_function("log", math.log, lambda F, a, out: 1 / a, r"\log{{\left({0}\right)}}",
+          exact={1: 0, "E": 1}, aliases=("ln",),
+          variants={2: lambda F, x, base: F.log(x) / F.log(base)},
+          doc="Natural logarithm; domain x > 0. ``log(x, base)`` is log(x)/log(base).")
 _function("sin", math.sin, lambda F, a, out: F.cos(a), r"\sin{{\left({0}\right)}}",
-          exact={0: 0})
+          exact={0: 0, "pi": 0})
 _function("cos", math.cos, lambda F, a, out: -F.sin(a), r"\cos{{\left({0}\right)}}",
-          exact={0: 1})
+          exact={0: 1, "pi": -1})
 _function("tan", math.tan, lambda F, a, out: 1 + out * out, r"\tan{{\left({0}\right)}}",
           exact={0: 0}, doc="Tangent; derivative 1 + tan(x)², reusing the output node.")
 _function("asin", math.asin, lambda F, a, out: 1 / F.sqrt(1 - a * a),
-          r"\operatorname{{asin}}{{\left({0}\right)}}", exact={0: 0})
+          r"\operatorname{{asin}}{{\left({0}\right)}}", exact={0: 0}, aliases=("arcsin",))
 _function("acos", math.acos, lambda F, a, out: -1 / F.sqrt(1 - a * a),
-          r"\operatorname{{acos}}{{\left({0}\right)}}", exact={1: 0})
+          r"\operatorname{{acos}}{{\left({0}\right)}}", exact={1: 0}, aliases=("arccos",))
 _function("atan", math.atan, lambda F, a, out: 1 / (1 + a * a),
-          r"\operatorname{{atan}}{{\left({0}\right)}}", exact={0: 0})
+          r"\operatorname{{atan}}{{\left({0}\right)}}", exact={0: 0}, aliases=("arctan",))
 _function("sinh", math.sinh, lambda F, a, out: F.cosh(a), r"\sinh{{\left({0}\right)}}",
           exact={0: 0})
 _function("cosh", math.cosh, lambda F, a, out: F.sinh(a), r"\cosh{{\left({0}\right)}}",
@@ -265,11 +303,12 @@ _function("sqrt", math.sqrt, lambda F, a, out: 1 / (2 * out), r"\sqrt{{{0}}}",
           exact={0: 0, 1: 1}, doc="Square root; domain x ≥ 0. Derivative 1/(2·sqrt(x)).")
 _function("sigmoid", _sigmoid, lambda F, a, out: out * (1 - out),
           r"\sigma\left({0}\right)", python="_sigmoid({0})", numpy="_sigmoid({0})",
-          helper=_SIGMOID_HELPER, numpy_helper=_SIGMOID_NUMPY_HELPER,
+          helper=_SIGMOID_HELPER, numpy_helper=_SIGMOID_NUMPY_HELPER, aliases=("expit",),
           doc="Logistic sigmoid 1/(1 + exp(-x)); derivative σ(x)(1 − σ(x)), reusing the "
               "output. Evaluated without overflow for any finite x.")
 _function("abs", abs, lambda F, a, out: F.sign(a), r"\left|{0}\right|",
           python="abs({0})", numpy="{m}.abs({0})", sympy="Abs",
+          aliases=("Abs", "absolute", "fabs"),
           doc="Absolute value. Derivative sign(x), with the convention sign(0) = 0 "
               "(as JAX), so d|x|/dx = 0 at x = 0.")
 _function("sign", _sign, lambda F, a, out: 0, r"\operatorname{{sign}}{{\left({0}\right)}}",
@@ -281,8 +320,246 @@ _function("relu", _relu, lambda F, a, out: F.step(a),
           doc="max(x, 0). Derivative step(x), with the convention relu'(0) = 0 (as JAX).")
 _function("step", _step, lambda F, a, out: 0, r"\theta\left({0}\right)",
           python="_step({0})", numpy="{m}.heaviside({0}, 0.0)", helper=_STEP_HELPER,
-          exact={0: 0}, sympy="Heaviside",
+          exact={0: 0}, sympy="Heaviside", aliases=("Heaviside", "heaviside"),
           doc="Heaviside step with step(0) = 0 (1 for x > 0, else 0). Derivative 0.")
+
+# --- named constants ----------------------------------------------------------------------
+
+PI = register_op(Op("pi", 0, "leaf", lambda: math.pi, (), "pi", r"\pi", python="{m}.pi",
+                    numpy="{m}.pi", label="π", sympy="pi",
+                    doc="π, exact: a float only when evaluated (``symdiff.pi``)."))
+EULER = register_op(Op("E", 0, "leaf", lambda: math.e, (), "E", "e", python="{m}.e",
+                       numpy="{m}.e", label="e", sympy="E",
+                       doc="Euler's number e, exact (``symdiff.E``; ``exp(x)`` is E**x)."))
+
+
+_CFUNCTIONS = "sympy.codegen.cfunctions."
+
+
+def _const_value(node: Any) -> Any:
+    """A number argument's exact value (for the fold rules), else None."""
+    return getattr(node, "value", None) if node.op is CONST else None
+
+
+def _no_derivative(name: str, what: str) -> Any:
+    raise DifferentiationError(f"{name} is not differentiable in {what}")
+
+
+# --- more elementary functions --------------------------------------------------------------
+
+_function("sec", lambda x: 1.0 / math.cos(x), lambda F, a, out: out * F.tan(a),
+          r"\sec{{\left({0}\right)}}", python="1.0 / {m}.cos({0})",
+          numpy="1.0 / {m}.cos({0})", doc="Secant 1/cos(x); derivative sec(x)·tan(x).")
+_function("csc", lambda x: 1.0 / math.sin(x), lambda F, a, out: -out * F.cot(a),
+          r"\csc{{\left({0}\right)}}", python="1.0 / {m}.sin({0})",
+          numpy="1.0 / {m}.sin({0})", doc="Cosecant 1/sin(x); derivative −csc(x)·cot(x).")
+_function("cot", lambda x: 1.0 / math.tan(x), lambda F, a, out: -(1 + out * out),
+          r"\cot{{\left({0}\right)}}", python="1.0 / {m}.tan({0})",
+          numpy="1.0 / {m}.tan({0})", doc="Cotangent 1/tan(x); derivative −(1 + cot(x)²).")
+_function("sech", lambda x: 1.0 / math.cosh(x), lambda F, a, out: -out * F.tanh(a),
+          r"\operatorname{{sech}}{{\left({0}\right)}}", python="1.0 / {m}.cosh({0})",
+          numpy="1.0 / {m}.cosh({0})", doc="Hyperbolic secant 1/cosh(x).")
+_function("csch", lambda x: 1.0 / math.sinh(x), lambda F, a, out: -out * F.coth(a),
+          r"\operatorname{{csch}}{{\left({0}\right)}}", python="1.0 / {m}.sinh({0})",
+          numpy="1.0 / {m}.sinh({0})", doc="Hyperbolic cosecant 1/sinh(x).")
+_function("coth", lambda x: 1.0 / math.tanh(x), lambda F, a, out: 1 - out * out,
+          r"\coth{{\left({0}\right)}}", python="1.0 / {m}.tanh({0})",
+          numpy="1.0 / {m}.tanh({0})", doc="Hyperbolic cotangent 1/tanh(x).")
+_function("asinh", math.asinh, lambda F, a, out: 1 / F.sqrt(a * a + 1),
+          r"\operatorname{{asinh}}{{\left({0}\right)}}", numpy="{m}.arcsinh({0})",
+          aliases=("arcsinh",),
+          exact={0: 0})
+_function("acosh", math.acosh, lambda F, a, out: 1 / F.sqrt(a * a - 1),
+          r"\operatorname{{acosh}}{{\left({0}\right)}}", numpy="{m}.arccosh({0})",
+          aliases=("arccosh",),
+          exact={1: 0}, doc="Inverse hyperbolic cosine; domain x ≥ 1.")
+_function("atanh", math.atanh, lambda F, a, out: 1 / (1 - a * a),
+          r"\operatorname{{atanh}}{{\left({0}\right)}}", numpy="{m}.arctanh({0})",
+          aliases=("arctanh",),
+          exact={0: 0}, doc="Inverse hyperbolic tangent; domain −1 < x < 1.")
+_function("acot", _special.acot, lambda F, a, out: -1 / (1 + a * a),
+          r"\operatorname{{acot}}{{\left({0}\right)}}", python="_acot({0})",
+          numpy="{m}.arctan(1.0 / {0})", helper=_special.ACOT,
+          doc="Inverse cotangent atan(1/x) (SymPy's branch: acot(0) = π/2, a jump at 0).")
+_function("acoth", lambda x: math.atanh(1.0 / x), lambda F, a, out: 1 / (1 - a * a),
+          r"\operatorname{{acoth}}{{\left({0}\right)}}", python="{m}.atanh(1.0 / {0})",
+          numpy="{m}.arctanh(1.0 / {0})", doc="Inverse hyperbolic cotangent; domain |x| > 1.")
+_function("acsc", lambda x: math.asin(1.0 / x),
+          lambda F, a, out: -1 / (a * a * F.sqrt(1 - 1 / (a * a))),
+          r"\operatorname{{acsc}}{{\left({0}\right)}}", python="{m}.asin(1.0 / {0})",
+          numpy="{m}.arcsin(1.0 / {0})", doc="Inverse cosecant asin(1/x); domain |x| ≥ 1.")
+_function("asec", lambda x: math.acos(1.0 / x),
+          lambda F, a, out: 1 / (a * a * F.sqrt(1 - 1 / (a * a))),
+          r"\operatorname{{asec}}{{\left({0}\right)}}", python="{m}.acos(1.0 / {0})",
+          numpy="{m}.arccos(1.0 / {0})", doc="Inverse secant acos(1/x); domain |x| ≥ 1.")
+_function("sinc", _special.sinc, lambda F, a, out: (F.cos(a) - out) / a,
+          r"\operatorname{{sinc}}{{\left({0}\right)}}", python="_sinc({0})",
+          numpy="{m}.sinc({0} / {m}.pi)", helper=_special.SINC, exact={0: 1},
+          doc="sin(x)/x with sinc(0) = 1 (SymPy's unnormalised sinc; NumPy's np.sinc(x) is "
+              "sinc(πx) here). The derivative (cos(x) − sinc(x))/x is undefined at 0.")
+_function("exp2", math.exp2, lambda F, a, out: out * F.log(2), r"2^{{{0}}}",
+          sympy=_CFUNCTIONS + "exp2", exact={0: 1}, doc="2**x; derivative 2**x·log(2).")
+_function("expm1", math.expm1, lambda F, a, out: F.exp(a),
+          r"\operatorname{{expm1}}{{\left({0}\right)}}", sympy=_CFUNCTIONS + "expm1",
+          exact={0: 0}, doc="exp(x) − 1, accurate near 0.")
+_function("log1p", math.log1p, lambda F, a, out: 1 / (1 + a),
+          r"\operatorname{{log1p}}{{\left({0}\right)}}", sympy=_CFUNCTIONS + "log1p",
+          exact={0: 0}, doc="log(1 + x), accurate near 0; domain x > −1.")
+_function("log2", math.log2, lambda F, a, out: 1 / (a * F.log(2)),
+          r"\log_{{2}}{{\left({0}\right)}}",
+          sympy=_CFUNCTIONS + "log2", exact={1: 0}, doc="Base-2 logarithm.")
+_function("log10", math.log10, lambda F, a, out: 1 / (a * F.log(10)),
+          r"\log_{{10}}{{\left({0}\right)}}", sympy=_CFUNCTIONS + "log10", exact={1: 0},
+          doc="Base-10 logarithm.")
+_function("cbrt", _special.cbrt, lambda F, a, out: 1 / (3 * out * out), r"\sqrt[3]{{{0}}}",
+          python="_cbrt({0})", numpy="{m}.cbrt({0})", helper=_special.CBRT, sympy="",
+          exact={0: 0, 1: 1}, doc="Real cube root (cbrt(−8) = −2, unlike (−8)**(1/3), which "
+                                  "is a DomainError). Derivative 1/(3·cbrt(x)²).")
+_function("softplus", _special.softplus, lambda F, a, out: F.sigmoid(a),
+          r"\operatorname{{softplus}}{{\left({0}\right)}}", python="_softplus({0})",
+          numpy="{m}.logaddexp(0.0, {0})", helper=_special.SOFTPLUS, sympy="",
+          doc="log(1 + exp(x)), without overflow for any finite x; derivative sigmoid(x).")
+_function("erf", math.erf, lambda F, a, out: 2 * F.exp(-(a * a)) / F.sqrt(F.pi),
+          r"\operatorname{{erf}}{{\left({0}\right)}}", numpy="_erf({0})",
+          numpy_helper=_special.vectorized("_erf", "math.erf"), exact={0: 0},
+          doc="Error function (math.erf); derivative 2·exp(−x²)/sqrt(π).")
+_function("erfc", math.erfc, lambda F, a, out: -2 * F.exp(-(a * a)) / F.sqrt(F.pi),
+          r"\operatorname{{erfc}}{{\left({0}\right)}}", numpy="_erfc({0})",
+          numpy_helper=_special.vectorized("_erfc", "math.erfc"), exact={0: 1},
+          doc="Complementary error function 1 − erf(x) (math.erfc).")
+_function("gamma", math.gamma, lambda F, a, out: out * F.digamma(a),
+          r"\Gamma\left({0}\right)", numpy="_gamma({0})",
+          numpy_helper=_special.vectorized("_gamma", "_gamma1", needs=_special.NUMPY_SPECIAL
+                                      + "\n\n\n" + _special.POLYGAMMA),
+          exact={1: 1, 2: 1}, doc="The gamma function (math.gamma); derivative "
+                                  "gamma(x)·digamma(x).")
+_function("loggamma", math.lgamma, lambda F, a, out: F.digamma(a),
+          r"\log\Gamma\left({0}\right)", python="{m}.lgamma({0})",
+          aliases=("lgamma", "gammaln"), numpy="_lgamma({0})",
+          numpy_helper=_special.vectorized("_lgamma", "_lgamma1", needs=_special.NUMPY_SPECIAL
+                                      + "\n\n\n" + _special.POLYGAMMA),
+          exact={1: 0, 2: 0}, doc="log|Γ(x)| (math.lgamma; SymPy's loggamma for x > 0); "
+                                  "derivative digamma(x).")
+_function("digamma", lambda x: _special.polygamma(0, x), lambda F, a, out: F.polygamma(1, a),
+          r"\psi\left({0}\right)", python="_polygamma(0.0, {0})", aliases=("psi",),
+          numpy="_polygamma_np(0.0, {0})", helper=_special.POLYGAMMA,
+          numpy_helper=_special.vectorized("_polygamma_np", "_polygamma1", 2, _special.NUMPY_SPECIAL
+                                      + "\n\n\n" + _special.POLYGAMMA),
+          doc="ψ(x) = Γ'(x)/Γ(x); derivative polygamma(1, x). symdiff's own implementation "
+              "(recurrence and asymptotic series, within 1e-12 of scipy.special) so that it "
+              "compiles on every backend.")
+_function("polygamma", _special.polygamma,
+          (lambda F, n, a, out: _no_derivative("polygamma", "its order n"),
+           lambda F, n, a, out: F.polygamma(n + 1, a)),
+          r"\psi^{{\left({0}\right)}}\left({1}\right)", python="_polygamma({0}, {1})",
+          numpy="_polygamma_np({0}, {1})", helper=_special.POLYGAMMA,
+          numpy_helper=_special.vectorized("_polygamma_np", "_polygamma1", 2, _special.NUMPY_SPECIAL
+                                      + "\n\n\n" + _special.POLYGAMMA),
+          fold=lambda F, n, a: F.digamma(a) if _const_value(n) == 0 else None,
+          doc="polygamma(n, x), the n-th derivative of digamma, for integers n ≥ 0. "
+              "Not differentiable in n.")
+_function("atan2", math.atan2, (lambda F, y, x, out: x / (x * x + y * y),
+                                lambda F, y, x, out: -y / (x * x + y * y)),
+          r"\operatorname{{atan_2}}{{\left({0}, {1}\right)}}", numpy="{m}.arctan2({0}, {1})",
+          aliases=("arctan2",),
+          doc="atan2(y, x), the angle of the point (x, y); partials x/(x²+y²), −y/(x²+y²).")
+_function("hypot", math.hypot, (lambda F, a, b, out: a / out, lambda F, a, b, out: b / out),
+          r"\operatorname{{hypot}}{{\left({0}, {1}\right)}}", sympy=_CFUNCTIONS + "hypot",
+          doc="sqrt(x² + y²) without overflow; partials x/hypot, y/hypot.")
+_function("logaddexp", _special.logaddexp, (lambda F, a, b, out: F.exp(a - out),
+                                    lambda F, a, b, out: F.exp(b - out)),
+          r"\operatorname{{logaddexp}}{{\left({0}, {1}\right)}}", python="_logaddexp({0}, {1})",
+          helper=_special.LOGADDEXP, sympy="",
+          doc="log(exp(x) + exp(y)) without overflow; partials exp(x − out), exp(y − out).")
+
+
+# --- kinks and jumps: derivative 0 at a jump, the branch taken elsewhere (as JAX) -----------
+
+_function("floor", lambda x: float(math.floor(x)), lambda F, a, out: 0,
+          r"\left\lfloor{{{0}}}\right\rfloor", python="float({m}.floor({0}))",
+          doc="Largest integer ≤ x, as a float. Derivative 0 (also at the jumps, as JAX).")
+_function("ceil", lambda x: float(math.ceil(x)), lambda F, a, out: 0,
+          r"\left\lceil{{{0}}}\right\rceil", python="float({m}.ceil({0}))",
+          sympy="ceiling", aliases=("ceiling",),
+          doc="Smallest integer ≥ x, as a float. Derivative 0.")
+_function("round", lambda x: float(round(x)), lambda F, a, out: 0,
+          r"\operatorname{{round}}{{\left({0}\right)}}", python="float(round({0}))",
+          sympy="", aliases=("rint",),
+          doc="Nearest integer, halves to even (Python's and NumPy's rule), as a float. "
+              "Derivative 0.")
+_function("mod", operator.mod, (lambda F, a, b, out: 1, lambda F, a, b, out: -F.floor(a / b)),
+          r"\operatorname{{mod}}{{\left({0}, {1}\right)}}", python="{0} % {1}",
+          numpy="{m}.mod({0}, {1})", sympy="Mod", aliases=("Mod", "remainder"),
+          doc="x mod y = x − y·floor(x/y) (Python's %: the sign of y). Partials 1 and "
+              "−floor(x/y) (as JAX), 0-width jumps ignored.")
+_function("max", max, (lambda F, a, b, out: F.gt(a, b) + 0.5 * F.eq(a, b),
+                       lambda F, a, b, out: F.gt(b, a) + 0.5 * F.eq(a, b)),
+          r"\max\left({0}, {1}\right)", python="max({0}, {1})", numpy="{m}.maximum({0}, {1})",
+          sympy="Max", aliases=("Max", "maximum"), fold=lambda F, a, b: a if a is b else None,
+          doc="The larger of x and y. Partials: 1 for the larger, ½ each at a tie (as JAX).")
+_function("min", min, (lambda F, a, b, out: F.lt(a, b) + 0.5 * F.eq(a, b),
+                       lambda F, a, b, out: F.lt(b, a) + 0.5 * F.eq(a, b)),
+          r"\min\left({0}, {1}\right)", python="min({0}, {1})", numpy="{m}.minimum({0}, {1})",
+          sympy="Min", aliases=("Min", "minimum"), fold=lambda F, a, b: a if a is b else None,
+          doc="The smaller of x and y. Partials: 1 for the smaller, ½ each at a tie (as JAX).")
+
+
+def _comparison(name: str, text: str, latex: str, test: Callable[[Any, Any], Any],
+                sympy: str, precedence: int = PREC_CMP) -> Op:
+    return register_op(Op(
+        name, 2, "infix", lambda a, b: 1.0 * test(a, b),
+        (lambda F, a, b, out: 0, lambda F, a, b, out: 0), text, "{0} " + latex + " {1}",
+        precedence, (False, False), f"1.0 * ({{0}} {text} {{1}})", f"1.0 * ({{0}} {text} {{1}})",
+        label=text, sympy=sympy,
+        doc=f"1.0 where x {text} y, else 0.0. Derivative 0 in both arguments."))
+
+
+LT = _comparison("lt", "<", "<", operator.lt, "StrictLessThan")
+LE = _comparison("le", "<=", r"\leq", operator.le, "LessThan")
+GT = _comparison("gt", ">", ">", operator.gt, "StrictGreaterThan")
+GE = _comparison("ge", ">=", r"\geq", operator.ge, "GreaterThan")
+EQ = _comparison("eq", "==", "=", operator.eq, "Eq")
+NE = _comparison("ne", "!=", r"\neq", operator.ne, "Ne")
+AND = register_op(Op(
+    "logical_and", 2, "infix", lambda a, b: 1.0 * ((a != 0) & (b != 0)),
+    (lambda F, a, b, out: 0, lambda F, a, b, out: 0), "&", r"{0} \wedge {1}", PREC_AND,
+    (False, False), "1.0 * (({0} != 0) & ({1} != 0))", "1.0 * (({0} != 0) & ({1} != 0))",
+    label="&", sympy="And", doc="1.0 where both x and y are non-zero (true), else 0.0."))
+OR = register_op(Op(
+    "logical_or", 2, "infix", lambda a, b: 1.0 * ((a != 0) | (b != 0)),
+    (lambda F, a, b, out: 0, lambda F, a, b, out: 0), "|", r"{0} \vee {1}", PREC_OR,
+    (False, False), "1.0 * (({0} != 0) | ({1} != 0))", "1.0 * (({0} != 0) | ({1} != 0))",
+    label="|", sympy="Or", doc="1.0 where x or y is non-zero (true), else 0.0."))
+
+
+def _truth_valued(node: Any) -> bool:
+    """Whether ``node`` is 1.0 or 0.0 by construction: a comparison, ``&`` or ``|``."""
+    return node.op.kind == "infix" and node.op.precedence < PREC_ADD
+
+
+def _fold_where(F: Any, c: Any, a: Any, b: Any) -> Any:
+    value = _const_value(c)
+    if value is not None:
+        return a if value != 0 else b
+    if a is b:
+        return a
+    if c.op is NE and _const_value(c.args[1]) == 0:
+        return F.where(c.args[0], a, b)  # where(c != 0, a, b) is where(c, a, b)
+    if _truth_valued(c) and _const_value(a) == 1 and _const_value(b) == 0:
+        return c  # where(x < y, 1, 0) is x < y
+    return None
+
+
+_function("where", lambda c, a, b: a if c != 0 else b,
+          (lambda F, c, a, b, out: 0, lambda F, c, a, b, out: F.where(c, 1, 0),
+           lambda F, c, a, b, out: F.where(c, 0, 1)),
+          r"\begin{{cases}} {1} & \text{{if }} {0} \\ {2} & \text{{otherwise}} \end{{cases}}",
+          python="({1} if {0} != 0 else {2})", numpy="{m}.where({0} != 0, {1}, {2})",
+          sympy="Piecewise", fold=_fold_where,
+          doc="a where the condition is true (non-zero), else b: piecewise functions, e.g. "
+              "where(x > 0, x, 0). The derivative is the derivative of the branch taken; "
+              "the condition is not differentiated (a jump has derivative 0, as JAX). Both "
+              "branches are evaluated, as numpy.where does, so each must be defined.")
 
 
 # What the table holds at import; unregister_op refuses these.

@@ -1,9 +1,14 @@
 """A safe parser for the expression language (no ``eval``).
 
-The grammar is Python's arithmetic: numbers, names, ``+ - * / **``, unary ``-``/``+``,
-parentheses and calls of the op table's functions. Two extensions let every printed expression
-read back: names in backquotes (```my var```) for symbols that are not identifiers, and the
-shared form that :func:`symdiff.printing.to_text` writes for large expressions (statements
+The grammar is Python's arithmetic: numbers, names, ``+ - * / **`` (``^`` is read as ``**``,
+as SymPy's parser does), unary ``-``/``+``, parentheses, calls of the op table's functions
+(or their SymPy/NumPy spellings: ``arctan``, ``Abs``, ``Max``), the named constants ``pi`` and
+``E``, and the comparisons ``< <= > >= == !=`` with ``&`` and ``|`` (which bind looser than
+comparisons) for ``where(cond, a, b)``; every infix operator comes from the op table. A bare
+``e`` is Euler's number too, unless ``e`` is declared a symbol (``parse(text, symbols="e")``;
+the CLI declares the variables it differentiates by). Two extensions let every printed
+expression read back: names in backquotes (```my var```) for symbols that are not identifiers,
+and the shared form that :func:`symdiff.printing.to_text` writes for large expressions (statements
 ``$k = expr`` separated by newlines or ``;``, then the expression).
 
 The parser is an iterative shunting-yard over a token list, so nesting depth is unlimited.
@@ -11,41 +16,54 @@ The parser is an iterative shunting-yard over a token list, so nesting depth is 
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
-from functools import partial
+from collections.abc import Iterable
 from typing import Any, cast
 
 from . import _ops
 from ._errors import ParseError, SymdiffError
-from ._expr import Constant, Expr, Symbol, apply, neg
+from ._expr import Constant, Expr, NamedConstant, Symbol, apply, call, neg
 
 __all__ = ["parse"]
 
-_TOKEN = re.compile(r"""
+_TOKENS = r"""
     (?P<space>[ \t\r\f\v]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[^\W\d]\w*)
   | (?P<quoted>`(?:[^`]|``)+`)
   | (?P<ref>\$\d+)
-  | (?P<op>\*\*|[-+*/^])
+  | (?P<op>{ops})
   | (?P<lparen>\()
   | (?P<rparen>\))
   | (?P<comma>,)
   | (?P<assign>=)
   | (?P<end>[\n;])
-""", re.VERBOSE)
+"""
 
-# The infix operators, from the op table: symbol → (precedence, right-associative, builder).
-_BINARY = {op.text: (op.precedence, op.right_associative, partial(apply, op))
-           for op in _ops.OPS.values() if op.kind == "infix"}
+
+def _infix() -> dict[str, _ops.Op]:
+    """The op table's infix operators by their text (``**`` also as ``^``)."""
+    table = {op.text: op for op in _ops.OPS.values() if op.kind == "infix"}
+    table["^"] = table["**"]
+    return table
+
+
+@functools.lru_cache(maxsize=8)
+def _token_pattern(texts: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest operators first, so that ** is not read as two *, nor <= as <.
+    ops = "|".join(re.escape(t) for t in sorted(texts, key=len, reverse=True))
+    return re.compile(_TOKENS.replace("{ops}", ops), re.VERBOSE)
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
     tokens: list[tuple[str, str, int]] = []
     pos = 0
     depth = 0
+    pattern = _token_pattern(tuple(_infix()))
     while pos < len(text):
-        match = _TOKEN.match(text, pos)
+        match = pattern.match(text, pos)
         if match is None:
             raise ParseError(f"unexpected character {text[pos]!r}", text, pos)
         kind = cast(str, match.lastgroup)  # every alternative of _TOKEN is a named group
@@ -54,8 +72,6 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
             depth += 1
         elif kind == "rparen":
             depth -= 1
-        if kind == "op" and value == "^":
-            raise ParseError("'^' is not a power here; write x**2", text, pos)
         # Newlines inside parentheses are plain white space.
         if kind != "space" and not (kind == "end" and value == "\n" and depth > 0):
             tokens.append((kind, value, pos))
@@ -63,10 +79,42 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
     return tokens
 
 
+def _known_names() -> list[str]:
+    return sorted({*_ops.FUNCTIONS, *_ops.CONSTANTS, *_ops.ALIASES})
+
+
+def _suggestion(name: str) -> str:
+    """`` (did you mean atan?)`` for a name close to a known function or constant."""
+    known = _known_names()
+    close = [k for k in known if k.casefold() == name.casefold()]
+    close += difflib.get_close_matches(name, known, n=4, cutoff=0.6)
+    canonical = list(dict.fromkeys(_ops.ALIASES.get(k, k) for k in close))[:3]
+    return f" (did you mean {' or '.join(canonical)}?)" if canonical else ""
+
+
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, symbols: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.refs: dict[str, Expr] = {}
+        self.symbols = symbols
+        self.binary = {t: (op.precedence, op.right_associative, functools.partial(apply, op))
+                       for t, op in _infix().items()}
+
+    def function(self, name: str) -> _ops.Op | None:
+        return _ops.FUNCTIONS.get(_ops.ALIASES.get(name, name))
+
+    def name(self, name: str, pos: int) -> Expr:
+        """A bare name: a declared symbol, a named constant (``pi``, ``E``, ``e``), a symbol."""
+        if name in self.symbols:
+            return Symbol(name)
+        constant = _ops.CONSTANTS.get(_ops.ALIASES.get(name, name))
+        if constant is None and name == "e":
+            constant = _ops.CONSTANTS.get("E")
+        if constant is not None:
+            return NamedConstant(constant)
+        if self.function(name) is not None:
+            raise self.error(f"{name!r} is a function: call it as {name}(...)", pos)
+        return Symbol(name)
 
     def error(self, message: str, pos: int) -> ParseError:
         return ParseError(message, self.text, pos)
@@ -129,18 +177,18 @@ class _Parser:
                         raise self.error(str(exc), pos) from None
                     expect_operand = False
                 elif kind == "name" and i + 1 < n and tokens[i + 1][0] == "lparen":
-                    op = _ops.FUNCTIONS.get(value)
+                    op = self.function(value)
                     if op is None:
-                        raise self.error(f"unknown function {value!r}", pos)
+                        if value in _ops.CONSTANTS or value in self.symbols:
+                            raise self.error(f"{value!r} is not a function (write {value}*(...) "
+                                             f"for a product)", pos)
+                        raise self.error(f"unknown function {value!r}{_suggestion(value)}", pos)
                     stack.append(("call", op, 1, pos))
                     i += 1
                     if i + 1 < n and tokens[i + 1][0] == "rparen":
                         raise self.error(f"{value}() needs {op.arity} argument(s)", pos)
                 elif kind == "name":
-                    if value in _ops.FUNCTIONS:
-                        raise self.error(f"{value!r} is a function: call it as {value}(...)",
-                                         pos)
-                    values.append(Symbol(value))
+                    values.append(self.name(value, pos))
                     expect_operand = False
                 elif kind == "quoted":
                     values.append(Symbol(value[1:-1].replace("``", "`")))
@@ -158,7 +206,7 @@ class _Parser:
                 else:
                     raise self.error(f"expected an operand, found {value!r}", pos)
             elif kind == "op":
-                prec, right_assoc, build = _BINARY[value]
+                prec, right_assoc, build = self.binary[value]
                 while stack and stack[-1][0] in ("unary", "binary") and (
                         stack[-1][2] > prec or (stack[-1][2] == prec and not right_assoc)):
                     reduce()
@@ -178,12 +226,12 @@ class _Parser:
                 else:
                     opener, op, count, open_pos = stack.pop()
                     if opener == "call":
-                        if count != op.arity:
-                            raise self.error(f"{op.name}() takes {op.arity} argument(s), got "
-                                             f"{count}", open_pos)
                         args = values[-count:]
                         del values[-count:]
-                        values.append(apply(op, *args))
+                        try:
+                            values.append(call(op, *args))
+                        except SymdiffError as exc:
+                            raise self.error(str(exc), open_pos) from None
             else:
                 raise self.error(f"expected an operator, found {value!r}", pos)
             i += 1
@@ -201,18 +249,36 @@ def _identity(x: Expr) -> Expr:
     return x
 
 
-def parse(text: str) -> Expr:
+def _names(given: Any, what: str) -> frozenset[str]:
+    if given is None:
+        return frozenset()
+    items: Iterable[Any] = given.replace(",", " ").split() if isinstance(given, str) else given
+    names = []
+    for item in items:
+        name = item if isinstance(item, str) else getattr(item, "name", None)
+        if not isinstance(name, str):
+            raise ParseError(f"{what} must be names or symbols, not {item!r}")
+        names.append(name)
+    return frozenset(names)
+
+
+def parse(text: str, symbols: Any = None) -> Expr:
     """Read an expression from text; the inverse of ``str(expr)``.
+
+    ``symbols`` (names or symbols, or one string of names) are always read as symbols, even
+    where a name would otherwise mean a constant: ``e`` is Euler's number unless declared.
 
     >>> parse("x*y") is parse("x*y")
     True
     >>> print(parse("1/(exp(-(w*x + b)) + 1)"))
     1/(exp(-(w*x + b)) + 1)
+    >>> print(parse("e^x + pi"), parse("e^x", symbols="e"))
+    E**x + pi `e`**x
 
     Raises :class:`symdiff.ParseError` (with the position) for malformed text or unknown
-    functions.
+    functions (naming the closest known ones).
     """
     if not isinstance(text, str):
         raise ParseError(f"parse() needs a string, not {type(text).__name__}")
-    parser = _Parser(text)
+    parser = _Parser(text, _names(symbols, "symbols"))
     return parser.statements(_tokenize(text))

@@ -23,9 +23,10 @@ import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from ._ops import FUNCTIONS, PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG, PREC_POW
+from ._ops import CONSTANTS, FUNCTIONS, PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG, PREC_POW
 from ._program import lower, set_printer
 from ._traversal import toposort, tree_sizes
 
@@ -47,21 +48,25 @@ _GREEK = frozenset(
 def symbol_text(name: str) -> str:
     """A symbol's name as the parser reads it: plain if it is an identifier that is not a
     function name, else in backquotes (a backquote inside is doubled)."""
-    if _IDENTIFIER.match(name) and name not in FUNCTIONS:
+    if _IDENTIFIER.match(name) and name not in FUNCTIONS and name not in CONSTANTS and (
+            name != "e"):  # parse reads a bare e as Euler's number
         return name
     return "`" + name.replace("`", "``") + "`"
 
 
-def number_text(value: int | float) -> str:
-    """Shortest text that reads back as the same int or float."""
-    return str(value) if isinstance(value, int) else repr(value)
+def number_text(value: Any) -> str:
+    """Shortest text that reads back as the same int, rational (``2/3``) or float."""
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _precedence(node: Any) -> int:
     op = node.op
     if op.kind == "leaf":
-        if op.name == "const" and (node.value < 0 or str(node.value).startswith("-")):
-            return PREC_NEG
+        if op.name == "const":
+            if isinstance(node.value, Fraction):
+                return PREC_MUL  # 2/3 reads as a quotient: x**(2/3)
+            if node.value < 0 or str(node.value).startswith("-"):
+                return PREC_NEG
         return PREC_ATOM
     return op.precedence
 
@@ -77,8 +82,8 @@ def _parts_text(node: Any, child: Any, names: dict[Any, str]) -> list[Any]:
         wrap_left = lp < p or (lp == p and op.precedence == PREC_POW)
         # Left-associative operators need parentheses on an equal-precedence right operand;
         # a negated right operand is parenthesized for readability (a*(-b), not a*-b).
-        wrap_right = rp < p or (rp == p and p != PREC_POW) or rp == PREC_NEG
-        sep = f" {op.text} " if op.text in "+-" else op.text
+        wrap_right = rp < p or (rp == p and p != PREC_POW) or (rp == PREC_NEG and p >= PREC_ADD)
+        sep = f" {op.text} " if op.precedence <= PREC_ADD else op.text
         return [*child(left, wrap_left), sep, *child(right, wrap_right)]
     if op.kind == "prefix":
         (arg,) = node.args
@@ -96,7 +101,9 @@ def _parts_text(node: Any, child: Any, names: dict[Any, str]) -> list[Any]:
 def _leaf_text(node: Any) -> str:
     if node.op.name == "symbol":
         return symbol_text(node.name)
-    return number_text(node.value)
+    if node.op.name == "const":
+        return number_text(node.value)
+    return str(node.op.text)  # a named constant: pi, E
 
 
 def _latex_symbol(name: str) -> str:
@@ -176,9 +183,15 @@ class _Unsigned:
         self.ref = ref
 
 
-def _number_latex(value: int | float) -> Latex:
-    """A number's LaTeX: ``2.5``, ``1 \\cdot 10^{-5}`` (never ``1e-05``); a negative number
-    leads with a minus sign that the neighbours may absorb (``x - 2``, not ``x + -2``)."""
+def _number_latex(value: Any) -> Latex:
+    """A number's LaTeX: ``2.5``, ``1 \\cdot 10^{-5}`` (never ``1e-05``), ``\\frac{2}{3}``; a
+    negative number leads with a minus sign that the neighbours may absorb (``x - 2``, not
+    ``x + -2``)."""
+    if isinstance(value, Fraction):
+        body = rf"\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+        if value < 0:
+            return Latex(("-", body), PREC_NEG, MINUS)
+        return Latex((body,), PREC_ATOM, NUMERIC_FRACTION, fraction=True)
     text = number_text(value)
     sign = text.startswith("-")
     digits = text[1:] if sign else text
@@ -270,6 +283,27 @@ class LatexForm:
         return Latex(tuple(parts), PREC_ATOM, script=self.script)
 
 
+@dataclass(frozen=True)
+class _InfixLatex:
+    """An infix operator by its template (``{0} \\leq {1}``): operands that bind less tightly
+    than it are bracketed, and so is an equal one on the right (comparisons do not chain)."""
+
+    template: str
+    precedence: int
+
+    def __call__(self, a: Operand, b: Operand) -> Latex:
+        left = a.bracketed() if a.latex.precedence <= self.precedence else a.plain()
+        right = b.bracketed() if b.latex.precedence <= self.precedence else b.plain()
+        parts: list[Any] = []
+        for literal, field_name, _spec, _conv in _FORMATTER.parse(self.template):
+            if literal:
+                parts.append(literal)
+            if field_name is not None:
+                parts.extend(left if field_name == "0" else right)
+        return Latex(tuple(parts), self.precedence, "" if a.latex.precedence <= self.precedence
+                     else a.latex.lead)
+
+
 #: The LaTeX printer's table: op name → rule ``(*operands) -> Latex`` (a :class:`LatexForm`
 #: or a function over :class:`Operand` s). Ops not listed are written by :func:`latex_rule`'s
 #: default: their registered template, else ``\operatorname{name}\left(…\right)``.
@@ -291,6 +325,8 @@ def latex_rule(op: Any) -> LatexRule:
     rule = LATEX.get(op.name)
     if rule is not None:
         return rule
+    if op.kind == "infix":
+        return _InfixLatex(op.latex, op.precedence)
     if op.latex:
         return LatexForm(op.latex)
     fields = ", ".join(f"{{{i}}}" for i in range(op.arity))
@@ -352,7 +388,8 @@ def _latex_parts(order: list[Any], names: dict[Any, str]) -> dict[Any, Any]:
         op = node.op
         if op.kind == "leaf":
             facts[node] = (Latex((_latex_symbol(node.name),)) if op.name == "symbol"
-                           else _number_latex(node.value))
+                           else _number_latex(node.value) if op.name == "const"
+                           else Latex((op.latex,)))  # a named constant: \pi, e
             continue
         rule = rules.get(op)
         if rule is None:

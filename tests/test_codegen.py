@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import math
 import pickle
 import subprocess
@@ -174,13 +175,13 @@ def test_every_op_of_the_table_compiles_to_its_evaluate():
     for op in OPS.values():
         if op.kind == "leaf":
             continue
-        args = (x, w)[:op.arity]
+        args = (x, w, symdiff.Symbol("v"))[:op.arity]
         node = symdiff._expr.apply(op, *args)
         if node.op is not op:
             continue
         compiled = lambdify(args, node)
         vectorized = lambdify(args, node, backend="numpy")
-        for point in ([p] for p in at) if op.arity == 1 else ([p, q] for p in at for q in at):
+        for point in itertools.product(at, repeat=op.arity):
             try:
                 expected = op.evaluate(*point)
             except (ValueError, ArithmeticError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import pickle
+from fractions import Fraction
 
 import pytest
 
@@ -51,8 +52,9 @@ def test_construction_folds_only_the_trivial(built, expected):
 
 def test_exact_integers_stay_exact():
     half = Constant(1) / 2
-    assert half.op.name == "div"
+    assert half is Constant(Fraction(1, 2)) and half.value == Fraction(1, 2)  # exact rational
     assert str(half) == "1/2"
+    assert half - 1 is parse("-1/2") and half * 2 is Constant(1)
     assert symdiff.exp(0) is Constant(1)
     assert symdiff.exp(1).op.name == "exp"  # e is not folded into a float
     assert symdiff.sin(Constant(0.5)).value == math.sin(0.5)

@@ -58,7 +58,7 @@ def test_generated_latex_renders_and_never_runs_numbers_together(e):
     ("exp(-x**2/2)", r"e^{-\frac{x^{2}}{2}}"),
     ("1/(1 + x*x)", r"\frac{1}{1 + x^{2}}"),
     ("(x/y)**2", r"\left(\frac{x}{y}\right)^{2}"),
-    ("2*(3/4)", r"2 \cdot \frac{3}{4}"),
+    ("2*(3/x)", r"2 \cdot \frac{3}{x}"),  # 3/4 of integers is the exact rational: 2*(3/4) = 3/2
     ("x*(y/z)", r"x \frac{y}{z}"),
     ("x + -2*x", "x - 2 x"), ("x - -2*x", "x + 2 x"), ("x - (y + z)", r"x - \left(y + z\right)"),
     ("2**x*3", r"3 \cdot 2^{x}"), ("(-2)**x", r"\left(-2\right)^{x}"), ("-x**2", "-x^{2}"),

@@ -40,7 +40,7 @@ def test_python_precedence():
     ("x + foo(y)", 4, "unknown function 'foo'"),
     ("(x + 1", 0, "never closed"),
     ("x + 1)", 5, "unmatched"),
-    ("x ^ 2", 2, "not a power"),
+    ("x < < 2", 4, "expected an operand"),
     ("x y", 2, "expected an operator"),
     ("sin(x, y)", 0, "takes 1"),
     ("sin()", 0, "needs 1"),

@@ -281,7 +281,7 @@ _JAX_SIGMOID = '''def _sigmoid(x):
 #: Python floats: the evaluator's numbers bit for bit, Python's exceptions outside the domain.
 MATH = Backend("math", "math", ("math", "numpy"))
 #: NumPy arrays with broadcasting; nan/inf and NumPy's warnings outside the domain.
-NUMPY = Backend("numpy", "numpy", ("numpy",), family="numpy", arrays=True,
+NUMPY = Backend("numpy", "numpy", ("numpy", "math"), family="numpy", arrays=True,
                 prologue="{p} = {m}.asarray({p}, {m}.float64)", constant="{m}.float64({0})")
 #: The math backend's code compiled by ``numba.njit(cache=True)``; IEEE nan/inf.
 NUMBA = _Numba("numba", "math", ("math", "numba", "numpy"), requires="numba",

@@ -107,7 +107,9 @@ def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
             _check_expression(statement.value, names, modules, attributes)
         elif isinstance(statement, ast.Return) and statement.value is not None:
             _check_expression(statement.value, names, modules, attributes)
-        elif isinstance(statement, ast.If):
+        elif isinstance(statement, ast.If) or (
+                isinstance(statement, ast.While) and not statement.orelse):
+            # while: the op table's helpers iterate (polygamma's recurrence)
             _check_expression(statement.test, names, modules, attributes)
             _check_statements(statement.body, names, modules, attributes)
             _check_statements(statement.orelse, names, modules, attributes)

@@ -221,7 +221,7 @@ def _output_text(structure: Any, codes: list[str], top: bool = True) -> str:
     return "(" + ", ".join(items) + ")"
 
 
-def _literal(value: int | float) -> str:
+def _literal(value: Any) -> str:
     """A constant as a float literal (the evaluator computes every constant as a float)."""
     try:
         return repr(float(value))
@@ -584,6 +584,9 @@ def module_text(functions: list[FunctionSource], backend: Backend, bound: bool,
                 helpers.append(helper.rstrip())
     names = sorted({name for function in functions for name in function.imports})
     imports = [f"import {module}"] if helpers or backend.prologue else []
+    # A helper may call another allowed module (NumPy's erf applies math.erf element-wise).
+    imports += [f"import {m}" for m in backend.imports if m != module
+                and m not in backend.always_import and any(f"{m}." in h for h in helpers)]
     imports += [f"import {m}" for m in backend.always_import]
     for extra in (m for function in functions for m in function.modules):
         if f"import {extra}" not in imports:

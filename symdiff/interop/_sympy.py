@@ -8,24 +8,56 @@ lacks are written in SymPy's own terms, so SymPy's ``diff``, ``simplify``, ``lam
 ``Max(0, x)``, ``step(x)`` is ``Heaviside(x, 0)`` (step(0) = 0), ``softplus(x)`` (when
 registered) is ``log(1 + exp(x))``. Symbols are plain ``sympy.Symbol(name)``, as every SymPy
 user writes them.
+
+An op's ``sympy`` field names its SymPy function (``sympy.<name>``, or a dotted path such as
+``sympy.codegen.cfunctions.log2``); ``""`` means SymPy has none, and :func:`op_function` makes
+one from the op's own entry (its partials and its float value), so ``cbrt`` or ``logaddexp``
+still differentiate in SymPy. Named constants are ``sympy.pi``/``sympy.E``, rationals
+``sympy.Rational``, both ways. Comparisons are numbers in symdiff (1.0 or 0.0) and booleans in
+SymPy: they are written ``Piecewise((1, x < y), (0, True))``, and ``where(c, a, b)`` is
+``Piecewise((a, c), (b, True))``; a ``Piecewise`` reads back as nested ``where``.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import operator
 from collections.abc import Callable
+from fractions import Fraction
+from types import SimpleNamespace
 from typing import Any
 
 from .. import _ops
 from .._errors import ConversionError
-from .._expr import Constant, Expr, Symbol, add, apply, as_expr, div, mul, neg, power, sub
+from .._expr import (
+    Constant,
+    Expr,
+    NamedConstant,
+    Symbol,
+    add,
+    apply,
+    as_expr,
+    div,
+    mul,
+    neg,
+    power,
+    sub,
+)
 from .._traversal import toposort
 
-__all__ = ["to_sympy", "from_sympy", "simplify", "rebuild", "ARITHMETIC", "TO_SYMPY", "FROM_SYMPY"]
+__all__ = ["to_sympy", "from_sympy", "simplify", "rebuild", "op_function", "ARITHMETIC",
+           "TO_SYMPY", "FROM_SYMPY"]
 
 
 # --- op → SymPy -------------------------------------------------------------------------------
+
+def _comparison(relation: str) -> Callable[..., Any]:
+    def build(sp: Any, a: Any, b: Any) -> Any:
+        return sp.Piecewise((1, getattr(sp, relation)(a, b)), (0, True))
+
+    return build
+
 
 #: How ops are written in SymPy: op name → ``builder(sympy, *args)``. An op not listed is the
 #: SymPy function named by its ``sympy`` field (default: its own name), e.g. ``sympy.sin``.
@@ -36,7 +68,23 @@ TO_SYMPY: dict[str, Callable[..., Any]] = {
     "softplus": lambda sp, a: sp.log(1 + sp.exp(a, evaluate=False)),
     "relu": lambda sp, a: sp.Max(0, a),
     "step": lambda sp, a: sp.Heaviside(a, 0),
+    "where": lambda sp, c, a, b: sp.Piecewise((a, _truth(sp, c)), (b, True)),
+    **{name: _comparison(relation) for name, relation in (
+        ("lt", "Lt"), ("le", "Le"), ("gt", "Gt"), ("ge", "Ge"), ("eq", "Eq"), ("ne", "Ne"))},
+    "logical_and": lambda sp, a, b: sp.Piecewise((1, sp.And(_truth(sp, a), _truth(sp, b))),
+                                                 (0, True)),
+    "logical_or": lambda sp, a, b: sp.Piecewise((1, sp.Or(_truth(sp, a), _truth(sp, b))),
+                                                (0, True)),
 }
+
+
+def _truth(sp: Any, value: Any) -> Any:
+    """The SymPy condition that a symdiff truth value (non-zero is true) stands for."""
+    if isinstance(value, sp.Piecewise) and len(value.args) == 2 and (
+            value.args[0].expr == 1 and value.args[1].expr == 0
+            and value.args[1].cond is sp.true):
+        return value.args[0].cond
+    return sp.Ne(value, 0)
 
 
 def _sympy_builder(op: _ops.Op) -> Callable[..., Any]:
@@ -46,6 +94,9 @@ def _sympy_builder(op: _ops.Op) -> Callable[..., Any]:
     builder = TO_SYMPY.get(op.name)
     if builder is not None:
         return functools.partial(builder, sympy)
+    if op.kind == "leaf":  # a named constant: sympy.pi, sympy.E
+        value = _by_name(sympy, op)
+        return lambda: value
     return _by_name(sympy, op)
 
 
@@ -54,8 +105,53 @@ def _by_name(sympy: Any, op: _ops.Op) -> Any:
     called so (what SymPy itself makes of a name it does not know), mapped back by name."""
     if op.sympy is None:
         raise ConversionError(f"op {op.name!r} has no SymPy counterpart")
-    found = getattr(sympy, op.sympy, None)
-    return found if found is not None else sympy.Function(op.sympy)
+    if op.sympy == "":
+        return op_function(op)
+    module, _, name = op.sympy.rpartition(".")
+    found = getattr(importlib.import_module(module) if module else sympy, name, None)
+    return found if found is not None else sympy.Function(name)
+
+
+#: The namespace ``F`` of partial-derivative rules over SymPy (for :func:`op_function`).
+_SYMPY_RULES = SimpleNamespace()
+
+
+def _sympy_rules() -> Any:
+    for op in _ops.OPS.values():
+        if op.kind != "leaf" or op.name in _ops.CONSTANTS:
+            try:
+                build = ARITHMETIC.get(op.name) or _sympy_builder(op)
+            except ConversionError:
+                continue
+            setattr(_SYMPY_RULES, op.name, build() if op.kind == "leaf" else build)
+    return _SYMPY_RULES
+
+
+@functools.cache
+def op_function(op: _ops.Op) -> Any:
+    """A SymPy function class for an op SymPy has no counterpart of: its derivative comes from
+    the op's partial rules, its numeric value from the op's float implementation."""
+    import sympy
+
+    def fdiff(self: Any, argindex: int = 1) -> Any:
+        return op.partials[argindex - 1](_sympy_rules(), *self.args, self)
+
+    def _eval_evalf(self: Any, prec: int) -> Any:
+        values = [a.evalf(prec) for a in self.args]
+        if not all(v.is_Number and v.is_real for v in values):
+            return None
+        try:
+            return sympy.Float(op.evaluate(*map(float, values)), precision=53)
+        except (ValueError, ArithmeticError):
+            return None
+
+    def _eval_is_real(self: Any) -> Any:
+        return True if all(a.is_real for a in self.args) else None
+
+    return type(op.name, (sympy.Function,), {
+        "nargs": op.arity, "fdiff": fdiff, "_eval_evalf": _eval_evalf,
+        "_eval_is_real": _eval_is_real, "__module__": __name__,
+        "__doc__": op.doc or f"symdiff's {op.name}."})
 
 
 def to_sympy(exprs: Any, real: bool = False) -> Any:
@@ -130,9 +226,12 @@ def rebuild(exprs: Any, symbol: Callable[[Symbol], Any],
 def _to_sympy(exprs: Any, real: bool) -> Any:
     import sympy
 
-    def constant(value: int | float) -> Any:
-        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value,
-                                                                              precision=53)
+    def constant(value: int | float | Fraction) -> Any:
+        if isinstance(value, int):
+            return sympy.Integer(value)
+        if isinstance(value, Fraction):
+            return sympy.Rational(value.numerator, value.denominator)
+        return sympy.Float(value, precision=53)
 
     def symbol(s: Symbol) -> Any:
         return sympy.Symbol(s.name, real=True) if real else sympy.Symbol(s.name)
@@ -209,6 +308,20 @@ def _match_relu(sp: Any, node: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def _match_where(sp: Any, node: Any) -> tuple[Any, ...] | None:
+    # Piecewise((a, c), (b, True)) is where(c, a, b); more branches nest.
+    if not isinstance(node, sp.Piecewise):
+        return None
+    if node.args[-1].cond is not sp.true:
+        raise ConversionError("a Piecewise needs a last branch (expr, True) for symdiff's "
+                              "where(cond, a, b)")
+    if len(node.args) == 1:
+        return None  # Piecewise((a, True)) is a itself; SymPy folds it anyway
+    (value, condition), *rest = node.args
+    otherwise = sp.Piecewise(*rest) if len(rest) > 1 else rest[0].expr
+    return (condition, value, otherwise)
+
+
 def _match_step(sp: Any, node: Any) -> tuple[Any, ...] | None:
     if isinstance(node, sp.Heaviside):
         if len(node.args) == 2 and node.args[1] != 0:
@@ -223,7 +336,7 @@ def _match_step(sp: Any, node: Any) -> tuple[Any, ...] | None:
 #: before SymPy's classes are looked up by name; a matcher applies only while its op exists.
 FROM_SYMPY: dict[str, Callable[[Any, Any], tuple[Any, ...] | None]] = {
     "sigmoid": _match_sigmoid, "softplus": _match_softplus, "relu": _match_relu,
-    "step": _match_step,
+    "step": _match_step, "where": _match_where,
 }
 
 
@@ -236,7 +349,7 @@ def _classes() -> dict[Any, _ops.Op]:
     """SymPy's function classes that stand for function ops by name (``sympy.sin`` → sin)."""
     import sympy
 
-    by_class = {}
+    by_class: dict[Any, _ops.Op] = {}
     for op in _ops.FUNCTIONS.values():
         if op.name in TO_SYMPY:
             continue
@@ -246,6 +359,12 @@ def _classes() -> dict[Any, _ops.Op]:
             continue
         if isinstance(cls, type):  # sympy.sqrt is a function building Pow, not a class
             by_class[cls] = op
+    for op in _ops.OPS.values():
+        # Conditions inside a Piecewise: SymPy's relationals, And, Or (their ``sympy`` class).
+        if op.kind == "infix" and op.name not in ARITHMETIC and op.sympy:
+            by_class[getattr(sympy, op.sympy)] = op
+    for op in _ops.CONSTANTS.values():
+        by_class[_by_name(sympy, op)] = op  # sympy.pi → pi (an instance, not a class)
     return by_class
 
 
@@ -254,8 +373,8 @@ def from_sympy(expr: Any) -> Expr:
 
     Symbols are matched by name, whatever their assumptions. SymPy's forms of the ops it lacks
     are recognised (``1/(1 + exp(-x))`` is ``sigmoid(x)``, ``Max(0, x)`` is ``relu(x)``).
-    Raises :class:`symdiff.ConversionError` for what symdiff cannot represent (``pi``,
-    ``oo``, unknown functions).
+    Raises :class:`symdiff.ConversionError` for what symdiff cannot represent (``oo``,
+    ``I``, unknown functions).
 
     >>> import sympy
     >>> print(from_sympy(sympy.sympify("x*sin(x) + 1")))
@@ -315,12 +434,15 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
     args = node.args
     if isinstance(node, sympy.Symbol):
         return Symbol(node.name)
+    named = by_class.get(node) if not args else None
+    if named is not None and named.kind == "leaf":
+        return NamedConstant(named)  # sympy.pi, sympy.E
+    if node is sympy.true or node is sympy.false:
+        return Constant(1 if node is sympy.true else 0)
     if isinstance(node, sympy.Number):
         if isinstance(node, (sympy.Integer, sympy.Rational, sympy.Float)):
             return _number(node)
         raise ConversionError(f"SymPy number {node!r} has no symdiff form")
-    if node is sympy.E:
-        return apply(_ops.FUNCTIONS["exp"], 1)
     if isinstance(node, sympy.Add):
         result = convert[args[0]]
         for arg in args[1:]:
@@ -337,9 +459,15 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
     op = by_class.get(type(node))
     if op is None:
         for cls, candidate in by_class.items():
-            if isinstance(node, cls):
+            if isinstance(cls, type) and isinstance(node, cls):
                 op = candidate
                 break
+    if op is not None and op.arity == 2 and len(args) > 2 and isinstance(
+            node, sympy.core.operations.LatticeOp):  # Max, Min, And, Or of several
+        result = convert[args[0]]
+        for arg in args[1:]:
+            result = apply(op, result, convert[arg])
+        return result
     if op is None or len(args) != op.arity:
         raise ConversionError(f"symdiff has no op for SymPy's {type(node).__name__}")
     return apply(op, *(convert[a] for a in args))
