@@ -537,6 +537,11 @@ def _truth_valued(node: Any) -> bool:
     return node.op.kind == "infix" and node.op.precedence < PREC_ADD
 
 
+# Both branches are computed before the call, as the evaluator and numpy.where do.
+_WHERE_HELPER = '''def _where(c, a, b):
+    return a if c != 0 else b'''
+
+
 def _fold_where(F: Any, c: Any, a: Any, b: Any) -> Any:
     value = _const_value(c)
     if value is not None:
@@ -554,7 +559,8 @@ _function("where", lambda c, a, b: a if c != 0 else b,
           (lambda F, c, a, b, out: 0, lambda F, c, a, b, out: F.where(c, 1, 0),
            lambda F, c, a, b, out: F.where(c, 0, 1)),
           r"\begin{{cases}} {1} & \text{{if }} {0} \\ {2} & \text{{otherwise}} \end{{cases}}",
-          python="({1} if {0} != 0 else {2})", numpy="{m}.where({0} != 0, {1}, {2})",
+          python="_where({0}, {1}, {2})", helper=_WHERE_HELPER,
+          numpy="{m}.where({0} != 0, {1}, {2})",
           sympy="Piecewise", fold=_fold_where,
           doc="a where the condition is true (non-zero), else b: piecewise functions, e.g. "
               "where(x > 0, x, 0). The derivative is the derivative of the branch taken; "

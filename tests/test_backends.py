@@ -17,7 +17,7 @@ from symdiff._ops import FLOAT, FUNCTIONS, OPS, Op
 from symdiff.codegen import BACKENDS, JAX, MATH, NUMBA, NUMPY, Backend, check_source
 from tests.strategies import close
 
-x, w = symdiff.symbols("x w")
+x, w, v = symdiff.symbols("x w v")
 POINTS = [-2.5, -1.0, -0.3, 0.0, 0.4, 1.0, 2.0, 3.7]
 CODEGEN = pathlib.Path(symdiff.codegen.__file__).parent
 
@@ -43,12 +43,12 @@ def test_no_string_branches_on_backend_names_are_left():
 
 
 def _every_op():
-    """One output per op of the table (unary on x, binary on x and w)."""
+    """One output per op of the table (unary on x, binary on x and w, ternary on x, w, v)."""
     outputs, ops = [], []
     for op in OPS.values():
         if op.kind == "leaf":
             continue
-        node = symdiff._expr.apply(op, *(x, w)[:op.arity])
+        node = symdiff._expr.apply(op, *(x, w, v)[:op.arity])
         if node.op is op:
             outputs.append(node)
             ops.append(op)
@@ -57,14 +57,14 @@ def _every_op():
 
 def _check_every_op(backend, convert=float):
     ops, outputs = _every_op()
-    f = lambdify([x, w], outputs, backend=backend)
+    f = lambdify([x, w, v], outputs, backend=backend)
     for p in POINTS:
         for q in POINTS:
             with np.errstate(all="ignore"):
-                got = f(p, q)
+                got = f(p, q, -q)
             for op, value in zip(ops, got, strict=True):
                 try:
-                    expected = op.evaluate(*(p, q)[:op.arity])
+                    expected = op.evaluate(*(p, q, -q)[:op.arity])
                 except (ValueError, ArithmeticError):
                     continue
                 value = convert(value)

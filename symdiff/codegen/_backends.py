@@ -288,10 +288,21 @@ NUMBA = _Numba("numba", "math", ("math", "numba", "numpy"), requires="numba",
                always_import=("numba",))
 #: ``jax.numpy``: the function can be ``jax.jit``-ed, ``jax.grad``-ed and ``jax.vmap``-ed
 #: (float32 unless jax's x64 mode is on, as everywhere in JAX).
-JAX = Backend("jax", "jax.numpy", ("jax", "jax.numpy"), family="numpy", arrays=True,
-              prologue="{p} = {m}.asarray({p})", constant="{m}.asarray({0})", requires="jax",
-              array_module="jax.numpy", fills=False,
-              code={"sigmoid": "_sigmoid({0})"}, helpers={"sigmoid": _JAX_SIGMOID})
+# NumPy lacks the special functions (its code applies math's element by element, which JAX
+# cannot trace); jax.scipy.special has them (polygamma wants an integer order).
+_JAX_SPECIAL = {"erf": "erf", "erfc": "erfc", "gamma": "gamma", "loggamma": "gammaln",
+                "digamma": "digamma"}
+_JAX_CODE = {"sigmoid": "_sigmoid({0})", "polygamma": "_polygamma({0}, {1})",
+             **{op: f"_{op}({{0}})" for op in _JAX_SPECIAL}}
+_JAX_HELPERS = {"sigmoid": _JAX_SIGMOID,
+                "polygamma": "def _polygamma(n, x):\n"
+                             "    return jax.scipy.special.polygamma({m}.int32(n), x)",
+                **{op: f"def _{op}(x):\n    return jax.scipy.special.{name}(x)"
+                   for op, name in _JAX_SPECIAL.items()}}
+JAX = Backend("jax", "jax.numpy", ("jax", "jax.numpy", "jax.scipy", "jax.scipy.special"),
+              family="numpy", arrays=True, prologue="{p} = {m}.asarray({p})",
+              constant="{m}.asarray({0})", requires="jax", array_module="jax.numpy",
+              fills=False, code=_JAX_CODE, helpers=_JAX_HELPERS)
 
 #: The backends by name.
 BACKENDS: dict[str, Backend] = {b.name: b for b in (MATH, NUMPY, NUMBA, JAX)}
