@@ -82,14 +82,16 @@ def _functions() -> list[symdiff.Op]:
 def _node_and_point(op: symdiff.Op) -> tuple[symdiff.Expr, dict]:
     """``op`` applied to symbols, at the first point where it is defined."""
     symbols = (X, Y, Z)[: op.arity]
-    node = symdiff._expr.apply(op, *symbols)
-    for value in POINTS:
-        at = {s: value + 0.11 * k for k, s in enumerate(symbols)}
-        try:
-            if math.isfinite(node.evaluate(at)):
-                return node, at
-        except symdiff.SymdiffError:
-            continue
+    # polygamma(n, x) needs an integer n: an integer in front when symbols alone never work.
+    for args in (symbols, (symdiff.Constant(1), *symbols[1:])):
+        node = symdiff._expr.apply(op, *args)
+        for value in POINTS:
+            at = {s: value + 0.11 * k for k, s in enumerate(symbols) if s in args}
+            try:
+                if math.isfinite(node.evaluate(at)):
+                    return node, at
+            except symdiff.SymdiffError:
+                continue
     raise AssertionError(f"no point of POINTS is in the domain of {op.name}")
 
 
