@@ -53,12 +53,16 @@ def test_every_function_against_central_differences_and_sympy(name, data):
     at = {v: data.draw(POINT) for v in VARIABLES}
     assume(_value(node, at) is not None)
     for var in node.free_symbols:
-        got = _value(diff(node, var), at)
+        try:
+            got = _value(diff(node, var), at)
+        except symdiff.DifferentiationError:
+            assert name == "polygamma"  # not differentiable in its order (tested below)
+            continue
         numeric = _central(node, at, var)
         if got is None or numeric is None:
             continue
         assert close(got, numeric, rel=1e-4, abs_=1e-5), (str(node), var, got, numeric)
-        s = sympy.diff(symdiff.to_sympy(node), sympy.Symbol(var.name, real=True))
+        s = sympy.diff(symdiff.to_sympy(node, real=True), sympy.Symbol(var.name, real=True))
         if s.has(sympy.Derivative, sympy.Subs):
             continue  # SymPy leaves floor', Mod' … unevaluated
         subs = {sympy.Symbol(k.name, real=True): sympy.Float(v, 30) for k, v in at.items()}
@@ -97,7 +101,7 @@ def test_rationals_fold_print_and_convert():
     e = parse("x**(1/3)")
     assert str(diff(e, X)) == "1/3*x**(-2/3)"
     assert parse("1/3 - 1") is symdiff.Constant(Fraction(-2, 3))
-    x = sympy.Symbol("x", real=True)
+    x = sympy.Symbol("x")
     assert symdiff.to_sympy(parse("x**(-2/3)")) == x ** sympy.Rational(-2, 3)
     assert symdiff.from_sympy(sympy.Rational(2, 3)) is parse("2/3")
     assert parse("(2/3)**2") is parse("4/9")

@@ -308,6 +308,20 @@ def _match_relu(sp: Any, node: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def _match_truth(relation: str) -> Callable[[Any, Any], tuple[Any, ...] | None]:
+    # Piecewise((1, a < b), (0, True)) is the comparison a < b (And/Or: of two conditions)
+    def match(sp: Any, node: Any) -> tuple[Any, ...] | None:
+        if isinstance(node, sp.Piecewise) and len(node.args) == 2:
+            (one, condition), (zero, otherwise) = node.args
+            if (one == 1 and zero == 0 and otherwise is sp.true
+                    and isinstance(condition, getattr(sp, relation))
+                    and len(condition.args) == 2):
+                return tuple(condition.args)
+        return None
+
+    return match
+
+
 def _match_where(sp: Any, node: Any) -> tuple[Any, ...] | None:
     # Piecewise((a, c), (b, True)) is where(c, a, b); more branches nest.
     if not isinstance(node, sp.Piecewise):
@@ -336,7 +350,12 @@ def _match_step(sp: Any, node: Any) -> tuple[Any, ...] | None:
 #: before SymPy's classes are looked up by name; a matcher applies only while its op exists.
 FROM_SYMPY: dict[str, Callable[[Any, Any], tuple[Any, ...] | None]] = {
     "sigmoid": _match_sigmoid, "softplus": _match_softplus, "relu": _match_relu,
-    "step": _match_step, "where": _match_where,
+    "step": _match_step,
+    **{name: _match_truth(relation) for name, relation in (
+        ("lt", "StrictLessThan"), ("le", "LessThan"), ("gt", "StrictGreaterThan"),
+        ("ge", "GreaterThan"), ("eq", "Equality"), ("ne", "Unequality"), ("logical_and", "And"),
+        ("logical_or", "Or"))},
+    "where": _match_where,  # after the truth values, which are Piecewise forms too
 }
 
 
