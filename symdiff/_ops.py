@@ -558,7 +558,7 @@ def _fold_where(F: Any, c: Any, a: Any, b: Any) -> Any:
 _function("where", lambda c, a, b: a if c != 0 else b,
           (lambda F, c, a, b, out: 0, lambda F, c, a, b, out: F.where(c, 1, 0),
            lambda F, c, a, b, out: F.where(c, 0, 1)),
-          r"\begin{{cases}} {1} & \text{{if }} {0} \\ {2} & \text{{otherwise}} \end{{cases}}",
+          r"\operatorname{{where}}\left({0}, {1}, {2}\right)",
           python="_where({0}, {1}, {2})", helper=_WHERE_HELPER,
           numpy="{m}.where({0} != 0, {1}, {2})",
           sympy="Piecewise", fold=_fold_where,
