@@ -91,22 +91,21 @@ def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
             for node, t in zip(program.nodes, tangents, strict=True)}
 
 
-def _variables(spec: Sequence[Any]) -> list[Symbol]:
-    """Expand ``(x, 2, y)`` into ``[x, x, y]``."""
+def _variables(spec: Sequence[Any]) -> list[tuple[Symbol, int]]:
+    """``(x, 2, y)`` as ``[(x, 2), (y, 1)]``: each variable with its order (never expanded,
+    so ``diff(e, x, 10**8)`` costs what its nonzero derivatives cost)."""
     if not spec:
         raise DifferentiationError("diff() needs a variable to differentiate with respect to")
-    variables: list[Symbol] = []
+    variables: list[tuple[Symbol, int]] = []
     for item in spec:
         if isinstance(item, int) and not isinstance(item, bool):
             if not variables:
                 raise DifferentiationError("an order must follow a variable: diff(e, x, 3)")
             if item < 0:
                 raise DifferentiationError(f"the order of a derivative must be ≥ 0, not {item}")
-            variables.extend([variables[-1]] * (item - 1))
-            if item == 0:
-                variables.pop()
+            variables[-1] = (variables[-1][0], variables[-1][1] - 1 + item)
         else:
-            variables.append(as_symbol(item))
+            variables.append((as_symbol(item), 1))
     return variables
 
 
@@ -122,8 +121,15 @@ def diff(expr: Any, *spec: Any) -> Expr:
     if rule is not None:
         return rule(expr, *spec)  # type: ignore[no-any-return]
     result = as_expr(expr)
-    for var in _variables(spec):
-        result = _derivative(result, var)
+    pairs = _variables(spec)
+    left = sum(order for _, order in pairs)
+    for var, order in pairs:
+        for _ in range(order):
+            if not result.args and left > 1:
+                # A leaf's derivative is a number, whose derivatives are 0: stop (SymPy too).
+                return _ZERO
+            result = _derivative(result, var)
+            left -= 1
     return result
 
 

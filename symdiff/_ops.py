@@ -123,6 +123,13 @@ def _sign(x: float) -> float:
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
+def _is_zero(a: Any) -> bool:
+    """``a`` is the number 0 (a float in numeric AD, a constant node symbolically)."""
+    if isinstance(a, (int, float)):
+        return a == 0
+    return a.op.name == "const" and a.value == 0  # type: ignore[no-any-return]
+
+
 def _pow(x: float, y: float) -> float:
     # math.pow raises ValueError for (-8) ** (1/3) where ** would return a complex number.
     return math.pow(x, y)
@@ -268,7 +275,9 @@ DIV = register_op(Op(
     sympy="Mul"))
 POW = register_op(Op(
     "pow", 2, "infix", _pow,
-    (lambda F, a, b, out: b * F.pow(a, b - 1), lambda F, a, b, out: out * F.log(a)),
+    (lambda F, a, b, out: b * F.pow(a, b - 1),
+     # d(0**y)/dy is 0 (autograd's and JAX's convention), not 0**y*log(0)
+     lambda F, a, b, out: 0 if _is_zero(a) else out * F.log(a)),
     "**", "{0}^{{{1}}}", PREC_POW, (False, True), "{m}.pow({0}, {1})", "{m}.power({0}, {1})",
     label="^", sympy="Pow", right_associative=True))
 NEG = register_op(Op(

@@ -152,3 +152,21 @@ def test_polygamma_against_scipy(n):
     for x in (-7.3, -0.5, 0.1, 0.7, 3.0, 19.5, 60.0):
         got = parse(f"polygamma({n}, x)").evaluate(x=x)
         assert close(got, float(scipy.special.polygamma(n, x)), rel=1e-10, abs_=1e-12)
+
+
+def test_high_orders_that_reach_a_constant_stop_early():
+    import time
+
+    start = time.perf_counter()
+    assert diff(X, X, 10**8) is symdiff.Constant(0)
+    assert diff(parse("x**3*y"), X, 10**8) is symdiff.Constant(0)
+    assert time.perf_counter() - start < 1.0  # was: 10**8 list entries, out of memory
+    assert str(diff(parse("x**3"), X, 3)) == "6" and diff(X, X, 1) is symdiff.Constant(1)
+    assert str(diff(parse("x**3*y"), X, 2, Y)) == "6*x"
+
+
+def test_zero_to_the_y_has_derivative_zero():
+    # autograd's and JAX's convention: d(0**y)/dy = 0, not 0**y*log(0) (a DomainError)
+    assert diff(parse("0.0**y"), Y) is symdiff.Constant(0)
+    assert symdiff.jvp(parse("x**y"), {X: 0.0, Y: 2.0}, {X: 0.0, Y: 1.0}) == (0.0, 0.0)
+    assert str(diff(parse("x**y"), Y)) == "x**y*log(x)"
