@@ -29,6 +29,7 @@ from ._errors import SymdiffError
 from ._ops import SYMBOL
 from ._tables import html_table
 from ._traversal import flatten, natural_key, toposort
+from ._util import gc_paused
 
 __all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer"]
 
@@ -225,6 +226,11 @@ def lower(exprs: Any, inputs: Sequence[Any] | None = None, three_address: bool =
     ``inputs`` fixes the order of the input slots (default: the free symbols in natural
     order, ``x2`` before ``x10``); a symbol of the expressions missing from it is an error.
     """
+    with gc_paused():  # lowering makes no cycles: the collector would find nothing
+        return _lower(exprs, inputs, three_address)
+
+
+def _lower(exprs: Any, inputs: Sequence[Any] | None, three_address: bool) -> Program:
     roots: list[Any] = [exprs] if hasattr(exprs, "op") else flatten(exprs)
     for root in roots:
         if not hasattr(root, "op"):

@@ -25,6 +25,7 @@ from ._expr import SYMBOLIC as _SYMBOLIC_F
 from ._expr import Constant, add, mul
 from ._ops import FLOAT as _FLOAT_F
 from ._program import Program
+from ._util import gc_paused
 
 __all__ = ["Algebra", "EXPRESSIONS", "FLOATS", "COUNT", "forward", "reverse", "depends_on"]
 
@@ -151,6 +152,12 @@ def forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int, 
     """Tangents of every slot (``None`` = structurally zero), from ``seeds`` ``(slot,
     tangent)``. ``primal`` holds each slot's value (the program's nodes for
     :data:`EXPRESSIONS`, floats for :data:`FLOATS`, anything for :func:`COUNT`)."""
+    with gc_paused():  # the sweep makes no cycles: the collector would find nothing
+        return _forward(program, primal, seeds, algebra)
+
+
+def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int, Any]],
+             algebra: Algebra) -> list[Any]:
     tangent: list[Any] = [None] * program.n_slots
     for slot, seed in seeds:
         tangent[slot] = seed
@@ -194,6 +201,12 @@ def reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[
     """Adjoints of every slot (``None`` = structurally zero), from ``cotangents`` ``(slot,
     adjoint)`` of the outputs. Only slots marked ``live`` (those that depend on the
     variables of interest: :func:`depends_on`) receive adjoints."""
+    with gc_paused():  # the sweep makes no cycles: the collector would find nothing
+        return _reverse(program, primal, cotangents, algebra, live)
+
+
+def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[int, Any]],
+             algebra: Algebra, live: Sequence[bool]) -> list[Any]:
     adjoint: list[Any] = [None] * program.n_slots
     F, term, add_, vjp_rule = algebra.F, algebra.reverse_term, algebra.add, algebra.vjp_rule
     for slot, seed in cotangents:
