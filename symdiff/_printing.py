@@ -30,7 +30,7 @@ from ._ops import CONSTANTS, FUNCTIONS, PREC_ADD, PREC_ATOM, PREC_MUL, PREC_NEG,
 from ._program import lower, set_printer
 from ._traversal import toposort, tree_sizes
 
-__all__ = ["to_text", "to_latex", "symbol_text", "number_text", "shared_names",
+__all__ = ["to_text", "to_latex", "symbol_text", "symbol_latex", "number_text", "shared_names",
            "render_with_names", "INLINE_TREE_LIMIT", "LATEX", "Latex",
            "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
            "DISPLAY_LATEX_MAX_NODES"]
@@ -106,7 +106,7 @@ def _leaf_text(node: Any) -> str:
     return str(node.op.text)  # a named constant: pi, E
 
 
-def _latex_symbol(name: str) -> str:
+def symbol_latex(name: str) -> str:
     match = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
     base, sub = (match.group(1), match.group(2)) if match else (name, "")
     if base in _GREEK:
@@ -387,7 +387,7 @@ def _latex_parts(order: list[Any], names: dict[Any, str]) -> dict[Any, Any]:
     for node in order:
         op = node.op
         if op.kind == "leaf":
-            facts[node] = (Latex((_latex_symbol(node.name),)) if op.name == "symbol"
+            facts[node] = (Latex((symbol_latex(node.name),)) if op.name == "symbol"
                            else _number_latex(node.value) if op.name == "const"
                            else Latex((op.latex,)))  # a named constant: \pi, e
             continue

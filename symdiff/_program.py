@@ -257,8 +257,14 @@ def _lower(exprs: Any, inputs: Sequence[Any] | None, three_address: bool) -> Pro
     nodes = [*input_nodes, *constants, *operations]
     slot = {node: k for k, node in enumerate(nodes)}
     make = tuple.__new__  # Equation(...) without NamedTuple's keyword handling: hot path
-    equations = [make(Equation, (k, node.op, tuple(map(slot.__getitem__, node.args)),
-                                 node.params))
-                 for k, node in enumerate(operations, start=len(nodes) - len(operations))]
+    get = slot.__getitem__
+    equations = []
+    append = equations.append
+    for k, node in enumerate(operations, start=len(nodes) - len(operations)):
+        args = node.args
+        if len(args) == 2:  # most ops: no map() and generator for two lookups
+            append(make(Equation, (k, node.op, (get(args[0]), get(args[1])), node.params)))
+        else:
+            append(make(Equation, (k, node.op, tuple(map(get, args)), node.params)))
     return Program(input_nodes, tuple(constants), tuple(equations),
                    tuple([slot[r] for r in roots]), tuple(nodes), three_address)

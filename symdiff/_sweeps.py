@@ -162,13 +162,13 @@ def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int,
     for slot, seed in seeds:
         tangent[slot] = seed
     F, term, add_, is_zero = algebra.F, algebra.forward_term, algebra.add, algebra.is_zero
-    jvp_rule = algebra.jvp_rule
+    jvp_rule = None if type(algebra).jvp_rule is Algebra.jvp_rule else algebra.jvp_rule
     # When the primal values are the program's own nodes, a node's arguments are its
     # operands' values: no list to build per equation (the hot path of symbolic diff).
     nodes = primal if primal is program.nodes else None
     for out, op, args, _ in program.equations:
         argvals: Any = None if nodes is None else nodes[out].args
-        rule = jvp_rule(op)
+        rule = op.jvp if jvp_rule is None else jvp_rule(op)
         if rule is not None:
             tangents = [tangent[a] for a in args]
             if any(t is not None for t in tangents):
@@ -208,7 +208,10 @@ def reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[
 def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple[int, Any]],
              algebra: Algebra, live: Sequence[bool]) -> list[Any]:
     adjoint: list[Any] = [None] * program.n_slots
-    F, term, add_, vjp_rule = algebra.F, algebra.reverse_term, algebra.add, algebra.vjp_rule
+    F, term, add_ = algebra.F, algebra.reverse_term, algebra.add
+    # An algebra that keeps the default rule lookup reads op.vjp directly (the hot loop).
+    vjp_rule = None if type(algebra).vjp_rule is Algebra.vjp_rule else algebra.vjp_rule
+    nodes = primal if primal is program.nodes else None
     for slot, seed in cotangents:
         if live[slot]:
             previous = adjoint[slot]
@@ -217,19 +220,27 @@ def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple
         bar = adjoint[out]
         if bar is None:
             continue
+        value = primal[out]
         argvals: Any = (None if F is None else
-                        primal[out].args if primal is program.nodes else [primal[a] for a in args])
-        rule = vjp_rule(op)
-        contributions = None if rule is None else rule(F, argvals, primal[out], bar)
-        partials: Any = None if rule is not None else op.partials
+                        value.args if nodes is not None else [primal[a] for a in args])
+        rule = op.vjp if vjp_rule is None else vjp_rule(op)
+        if rule is not None:
+            contributions = rule(F, argvals, value, bar)
+            for j, a in enumerate(args):
+                contribution = contributions[j]
+                if contribution is not None and live[a]:
+                    previous = adjoint[a]
+                    adjoint[a] = contribution if previous is None else add_(previous,
+                                                                            contribution)
+            continue
+        partials = op.partials
         for j, a in enumerate(args):
             if not live[a]:
                 continue
-            if contributions is not None:
-                contribution = contributions[j]
+            if F is None:
+                contribution = term(bar, None, None)
             else:
-                partial = None if F is None else partials[j](F, *argvals, primal[out])
-                contribution = term(bar, partial, None if argvals is None else argvals[j])
+                contribution = term(bar, partials[j](F, *argvals, value), argvals[j])
             if contribution is None:
                 continue
             previous = adjoint[a]

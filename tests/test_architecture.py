@@ -173,3 +173,17 @@ def test_old_module_paths_still_import_with_a_warning():
 
 def test_py_typed_ships():
     assert (PACKAGE / "py.typed").exists()
+
+
+def test_every_subpackage_is_packaged():
+    # A non-editable install ships only what pyproject's package list finds.
+    import tomllib
+
+    from setuptools import find_packages
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())
+    found = set(find_packages(str(PACKAGE.parent),
+                              **config["tool"]["setuptools"]["packages"]["find"]))
+    subpackages = {".".join(p.relative_to(PACKAGE.parent).parts)
+                   for p in (init.parent for init in PACKAGE.rglob("__init__.py"))}
+    assert subpackages <= found, f"not packaged: {subpackages - found}"
