@@ -258,7 +258,7 @@ def _lower(exprs: Any, inputs: Sequence[Any] | None, three_address: bool) -> Pro
     slot = {node: k for k, node in enumerate(nodes)}
     make = tuple.__new__  # Equation(...) without NamedTuple's keyword handling: hot path
     get = slot.__getitem__
-    equations = []
+    equations: list[Equation] = []
     append = equations.append
     for k, node in enumerate(operations, start=len(nodes) - len(operations)):
         args = node.args
