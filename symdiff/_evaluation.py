@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from ._errors import DomainError, EvaluationError, MissingValueError
@@ -44,7 +45,7 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
     """The float value of every slot of ``program`` with ``inputs`` in its input slots: the
     one float evaluator (``Expr.evaluate``, numeric AD's tapes and finite differences use it).
     Math errors become :class:`DomainError` naming the op and its arguments."""
-    vals: list[Any] = [*inputs, *(float(c.value) for c in program.constants)]
+    vals: list[Any] = [*inputs, *(_number(c.value) for c in program.constants)]
     vals.extend([0.0] * len(program.equations))
     op: Any = None
     args: tuple[int, ...] = ()
@@ -57,8 +58,49 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
             else:
                 vals[out] = op.evaluate(*[vals[a] for a in args])
     except (ZeroDivisionError, OverflowError, ValueError):
-        apply_float(op, tuple(vals[a] for a in args))  # raises the DomainError
-        raise
+        operands = tuple(vals[a] for a in args)
+        if not any(isinstance(v, (int, Fraction)) for v in operands):
+            apply_float(op, operands)  # raises the DomainError
+            raise
+        return _exactly(program, vals)
+    return vals
+
+
+def _number(value: Any) -> Any:
+    """A constant as a float, or exact when no float holds it (10**400)."""
+    try:
+        return float(value)
+    except OverflowError:
+        return value
+
+
+def _exactly(program: Program, vals: list[Any]) -> list[Any]:
+    """The slow path for huge exact constants: an operation that overflows on floats is
+    redone on exact rationals (10**400 * 1e-300 is 1e100), and its result is a float again
+    as soon as one holds it. Only an output too large for any float is a DomainError."""
+    for out, op, args, _ in program.equations:
+        operands = tuple(vals[a] for a in args)
+        try:
+            vals[out] = op.evaluate(*operands)
+            continue
+        except (ZeroDivisionError, OverflowError, ValueError):
+            if not any(isinstance(v, (int, Fraction)) for v in operands):
+                apply_float(op, operands)
+                raise
+        exact = tuple(Fraction(v) if isinstance(v, float) else v for v in operands)
+        try:
+            vals[out] = _number(op.evaluate(*exact))
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+            apply_float(op, operands)  # raises the DomainError
+            raise
+    for slot in program.output_slots:
+        if not isinstance(vals[slot], float):
+            try:
+                vals[slot] = float(vals[slot])
+            except OverflowError:
+                digits = len(str(abs(int(vals[slot])))) - 1
+                raise DomainError(f"the value, about 10**{digits}, is too large for a float"
+                                  ) from None
     return vals
 
 

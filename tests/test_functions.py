@@ -170,3 +170,12 @@ def test_zero_to_the_y_has_derivative_zero():
     assert diff(parse("0.0**y"), Y) is symdiff.Constant(0)
     assert symdiff.jvp(parse("x**y"), {X: 0.0, Y: 2.0}, {X: 0.0, Y: 1.0}) == (0.0, 0.0)
     assert str(diff(parse("x**y"), Y)) == "x**y*log(x)"
+
+
+def test_huge_exact_integers_evaluate_by_exact_scaling():
+    assert parse("10**400*x").evaluate(x=1e-300) == 1e100
+    assert parse("10**400*x/10**399").evaluate(x=2.0) == 20.0
+    with pytest.raises(DomainError, match="too large for a float"):
+        parse("10**400*x").evaluate(x=1.0)
+    with pytest.raises(DomainError):
+        parse("exp(10**400*x)").evaluate(x=1.0)
