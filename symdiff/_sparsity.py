@@ -24,6 +24,8 @@ from typing import Any
 from ._errors import DifferentiationError, SymdiffError
 from ._expr import SYMBOLIC, Constant, Expr, Symbol, as_expr, as_roots, as_symbol
 from ._ops import CONST, SYMBOL, Op
+from ._program import lower
+from ._sweeps import Algebra, forward
 from ._traversal import toposort
 
 __all__ = ["SparseMatrix", "jacobian_pattern", "hessian_pattern", "as_scipy_pattern",
@@ -125,26 +127,43 @@ class _OpShape:
                 self.mixes.append(frozenset(used | (every if out in found else set())))
 
 
+class _Patterns(Algebra):
+    """Structure as the forward sweep's algebra: a tangent is the set of variables a node
+    depends on through structurally non-zero partials (a bit mask; bit j is variable j), so
+    one forward sweep seeded with every variable's bit gives every node's pattern."""
+
+    def __init__(self) -> None:
+        self.shapes: dict[Op, _OpShape] = {}
+
+    def jvp_rule(self, op: Any) -> Any:
+        shape = self.shapes.get(op)
+        if shape is None:
+            shape = self.shapes[op] = _OpShape(op)
+        nonzero = shape.nonzero
+
+        def union(F: Any, args: Any, out: Any, tangents: Sequence[int | None]) -> int | None:
+            m = 0
+            for t, flag in zip(tangents, nonzero, strict=True):
+                if flag and t:
+                    m |= t
+            return m or None
+
+        return union
+
+
 def _masks(roots: Sequence[Expr], wrt: Sequence[Symbol]
            ) -> tuple[list[Expr], dict[Expr, int], dict[Op, _OpShape]]:
-    """Topological order, each node's variable set (bit j = variable j) and the ops' shapes."""
-    bit = {v: 1 << j for j, v in enumerate(wrt)}
-    order = toposort(roots)
-    shapes: dict[Op, _OpShape] = {}
-    mask: dict[Expr, int] = {}
-    for node in order:
-        if not node.args:
-            mask[node] = bit.get(node, 0)  # type: ignore[call-overload]
-            continue
-        shape = shapes.get(node.op)
-        if shape is None:
-            shape = shapes[node.op] = _OpShape(node.op)
-        m = 0
-        for arg, nonzero in zip(node.args, shape.nonzero, strict=True):
-            if nonzero:
-                m |= mask[arg]
-        mask[node] = m
-    return order, mask, shapes
+    """Topological order, each node's variable set (bit j = variable j) and the ops' shapes:
+    the forward sweep over the roots' program, with patterns as its algebra."""
+    program = lower(list(roots))
+    slot = {s: k for k, s in enumerate(program.inputs)}
+    seeds = [(slot[v], 1 << j) for j, v in enumerate(wrt) if v in slot]
+    patterns = _Patterns()
+    tangents = forward(program, program.nodes, seeds, patterns)
+    mask = {node: t or 0 for node, t in zip(program.nodes, tangents, strict=True)}
+    for eq in program.equations:  # every op's shape, also where no tangent reached
+        patterns.jvp_rule(eq.op)
+    return list(program.nodes), mask, patterns.shapes
 
 
 def _bits(mask: int) -> list[int]:

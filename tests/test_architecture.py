@@ -18,14 +18,15 @@ LAYERS = {
     "_program": 2,
     "_printing": 3, "_evaluation": 3,
     "_expr": 4,
-    "_parse": 5, "_compat": 5, "_sweeps": 5, "_sparsity": 5,
-    "_diff": 6, "interop": 6,
-    "_measure": 7, "_figures": 7, "codegen": 7, "tensor": 7,
-    "ad": 8, "numeric": 8, "optimize": 8,
-    "drawing": 9,
-    "studies": 10,
-    "cli": 11, "extend": 11,
-    "__init__": 12, "__main__": 12,
+    "_parse": 5, "_compat": 5, "_sweeps": 5,
+    "_sparsity": 6,
+    "_diff": 7, "interop": 7,
+    "_measure": 8, "_figures": 8, "codegen": 8, "tensor": 8,
+    "ad": 9, "numeric": 9, "optimize": 9,
+    "drawing": 10,
+    "studies": 11,
+    "cli": 12, "extend": 12,
+    "__init__": 13, "__main__": 13,
 }
 # Libraries too heavy for `import symdiff` to pay for: only these units import them at the top.
 HEAVY = ("sympy", "numpy", "graphviz", "matplotlib", "networkx", "scipy", "numba", "jax", "dask")
@@ -112,7 +113,7 @@ def test_no_module_takes_another_modules_private_names():
 
 def test_heavy_dependencies_stay_at_the_edges():
     for dotted, path in modules():
-        if LAYERS[unit(dotted) if dotted != "__init__" else "__init__"] > 6:
+        if LAYERS[unit(dotted) if dotted != "__init__" else "__init__"] > 7:
             continue
         for node in _runtime_nodes(ast.parse(path.read_text())):
             if isinstance(node, ast.Import | ast.ImportFrom) and node.col_offset == 0:
