@@ -22,6 +22,11 @@ def resolve_values(values: Mapping[Any, Any]) -> dict[str, float]:
         name = key if isinstance(key, str) else getattr(key, "name", None)
         if not isinstance(name, str):
             raise EvaluationError(f"value key {key!r} is neither a symbol nor a name")
+        if getattr(value, "ndim", 0) or isinstance(value, (list, tuple)):
+            raise EvaluationError(
+                f"value for {name!r} is an array or sequence: evaluate takes one number per "
+                f"symbol; for arrays compile the expression, symdiff.lambdify(args, expr, "
+                f"backend=\"numpy\"), which broadcasts")
         try:
             resolved[name] = float(value)
         except (TypeError, ValueError):

@@ -179,3 +179,11 @@ def test_huge_exact_integers_evaluate_by_exact_scaling():
         parse("10**400*x").evaluate(x=1.0)
     with pytest.raises(DomainError):
         parse("exp(10**400*x)").evaluate(x=1.0)
+
+
+def test_evaluate_with_an_array_says_to_use_lambdify():
+    import numpy as np
+
+    with pytest.raises(symdiff.EvaluationError, match='backend="numpy"'):
+        parse("x + 1").evaluate(x=np.array([1.0, 2.0]))
+    assert parse("x + 1").evaluate(x=np.float64(2.0)) == 3.0  # a NumPy scalar is a number
