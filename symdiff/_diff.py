@@ -369,3 +369,18 @@ def hvp(expr: Any, variables: Iterable[Any], vector: Iterable[Any]) -> tuple[Exp
              if v in slot and not (d.op is _ZERO.op and d is _ZERO)]
     tangent = forward(program, program.nodes, seeds, EXPRESSIONS)
     return tuple(_ZERO if (t := tangent[s]) is None else t for s in program.output_slots)
+
+
+def _diff_method(self: Expr, *spec: Any) -> Expr:
+    """The derivative of this expression: ``e.diff(x)`` is ``symdiff.diff(e, x)`` (any order,
+    mixed partials, symbols or their names).
+
+    >>> from symdiff import parse
+    >>> print(parse("x**3*y").diff("x", 2, "y"))
+    6*x
+    """
+    return diff(self, *spec)
+
+
+_diff_method.__name__ = _diff_method.__qualname__ = "diff"
+Expr.diff = _diff_method

@@ -102,6 +102,9 @@ class Expr:
     args: tuple[Expr, ...]
     #: Static parameters of the op (an axis, a shape …); scalar ops have none.
     params: tuple[Any, ...] = ()
+    #: ``e.diff(x)``, ``e.diff(x, 2, y)``: :func:`symdiff.diff` as a method (set by the
+    #: differentiation module, which sits above this one).
+    diff: Callable[..., Expr]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Expr:
         raise ConversionError("build expressions with symbols(), numbers and operators, "

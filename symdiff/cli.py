@@ -29,8 +29,9 @@ class UsageError(SymdiffError):
 
 # --- argument helpers ---------------------------------------------------------------------
 
-def _expression(text: str) -> Expr:
-    return parse(text)
+def _expression(text: str, declared: Sequence[str] = ()) -> Expr:
+    # The variables the command names are symbols even where a name means a constant (e).
+    return parse(text, symbols=list(declared) or None)
 
 
 def _symbols(text: str) -> list[Symbol]:
@@ -69,7 +70,7 @@ def _progress(enabled: bool) -> Callable[[str], None] | None:
 # --- subcommands --------------------------------------------------------------------------
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    expr = _expression(args.expr)
+    expr = _expression(args.expr, [args.var])
     var = Symbol(args.var)
     if var not in expr.free_symbols and not args.allow_absent:
         names = ", ".join(s.name for s in expr.free_symbols) or "none"

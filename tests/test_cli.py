@@ -145,3 +145,10 @@ def test_codegen_prints_and_writes_a_module(capsys, tmp_path):
         [sys.executable, "-c", "import seed_module as m; print(m.f(1, 0, 0), m.f_grad(1, 0, 0))"],
         cwd=tmp_path, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0.5 (0.25, 0.25)"
+
+
+def test_diff_variable_is_a_symbol_even_if_it_names_a_constant(capsys):
+    code, out, _ = run(capsys, "diff", "e*x", "e")
+    assert code == 0 and out.strip() == "x"
+    code, out, _ = run(capsys, "diff", "e**x", "x")
+    assert code == 0 and out.strip() == "E**x"

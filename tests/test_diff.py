@@ -175,3 +175,8 @@ def test_variables_may_be_given_by_name():
     assert diff(x * y, "x") is y
     assert grad(x * y, ["x", "y"]) == (y, x)
     assert symdiff.jacobian([x * y], ["y"]) == ((x,),)
+
+
+def test_diff_method():
+    assert (x**3 * y).diff(x, 2, y) is diff(x**3 * y, x, 2, y)
+    assert (x * y).diff("y") is x
