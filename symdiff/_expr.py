@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import numbers
 import re
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from functools import partial
@@ -21,6 +20,16 @@ from typing import Any, Union, cast
 from . import _ops
 from ._errors import ConversionError, DifferentiationError, SymdiffError
 from ._evaluation import evaluate_many
+from ._intern import (
+    DEAD,
+    ON_DEATH,
+    SWEEP_BATCH,
+    TABLE,
+    InternRef,
+    insert,
+    lookup,
+    settle,
+)
 from ._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
 from ._printing import latex_display, to_text
 from ._program import Program, lower
@@ -42,43 +51,15 @@ Point = Mapping[Any, float]
 
 
 
-class _InternRef(weakref.ref):
-    """A weak reference that knows its table key, so a dead node removes its own entry."""
-
-    __slots__ = ("key",)
-    key: Any
-
-
-# The intern table: key → weak reference to the node. (A hand-rolled WeakValueDictionary:
-# construction is the hot path of every pass.)
-_INTERN: dict[Any, _InternRef] = {}
-
-
-def _forget(ref: _InternRef, table: dict[Any, _InternRef] = _INTERN) -> None:
-    # ``table`` is bound at definition: at interpreter exit module globals may already be gone.
-    if table.get(ref.key) is ref:
-        del table[ref.key]
-
-
-def _interned(key: Any) -> Any:
-    ref = _INTERN.get(key)
-    return None if ref is None else ref()
-
-
-def _intern(key: Any, node: Any) -> None:
-    ref = _InternRef(node, _forget)
-    ref.key = key
-    _INTERN[key] = ref
-
-
 def intern_node(key: Any, build: Callable[[], Any]) -> Any:
     """The live node interned under ``key``, else ``build()`` interned under it: the one intern
     table that every kind of node shares (scalar expressions here, tensor expressions in
-    :mod:`symdiff.tensor`, whose keys start with their own op objects)."""
-    node = _interned(key)
+    :mod:`symdiff.tensor`, whose keys start with their own op objects). Keys name child
+    nodes by their ``_ref`` (see :mod:`symdiff._intern`), never by the nodes themselves; the
+    built node needs a ``_ref`` slot. Thread-safe."""
+    node = lookup(key)
     if node is None:
-        node = build()
-        _intern(key, node)
+        node = insert(key, build())
     return node
 
 # Exact integer powers are folded only while the result stays small.
@@ -97,9 +78,10 @@ class Expr:
     """
 
     # Equality and hashing are by identity (the default): interning makes them structural.
-    __slots__ = ("__weakref__", "args", "op")
+    __slots__ = ("__weakref__", "_ref", "args", "op")
     op: Op
     args: tuple[Expr, ...]
+    _ref: InternRef  # its entry's reference: its name in its parents' keys (see _intern)
     #: Static parameters of the op (an axis, a shape …); scalar ops have none.
     params: tuple[Any, ...] = ()
     #: ``e.diff(x)``, ``e.diff(x, 2, y)``: :func:`symdiff.diff` as a method (set by the
@@ -277,11 +259,11 @@ class Symbol(Expr):
         if not isinstance(name, str) or not name:
             raise ConversionError(f"a symbol name must be a non-empty string, not {name!r}")
         key = ("symbol", name)
-        node = _interned(key)
+        node = lookup(key)
         if node is None:
             node = object.__new__(cls)
             node.op, node.args, node.name = SYMBOL, (), name
-            _intern(key, node)
+            node = insert(key, node)
         return node  # type: ignore[return-value]
 
     def _leaf_key(self) -> tuple[Any, ...]:
@@ -306,11 +288,11 @@ class Constant(Expr):
             key = ("const", "q", value.numerator, value.denominator)
         else:
             key = ("const", "f", value.hex())
-        node = _interned(key)
+        node = lookup(key)
         if node is None:
             node = object.__new__(cls)
             node.op, node.args, node.value = CONST, (), value
-            _intern(key, node)
+            node = insert(key, node)
         return node  # type: ignore[return-value]
 
     def _leaf_key(self) -> tuple[Any, ...]:
@@ -332,11 +314,11 @@ class NamedConstant(Expr):
         if op.name not in _ops.CONSTANTS:
             raise ConversionError(f"{op.name!r} is not a named constant")
         key = ("named", op.name)
-        node = _interned(key)
+        node = lookup(key)
         if node is None:
             node = object.__new__(cls)
             node.op, node.args, node.value = op, (), float(op.evaluate())
-            _intern(key, node)
+            node = insert(key, node)
         return node  # type: ignore[return-value]
 
     def _leaf_key(self) -> tuple[Any, ...]:
@@ -415,14 +397,24 @@ def as_roots(exprs: Roots) -> tuple[Expr, ...]:
 
 
 def _make(op: Op, args: tuple[Expr, ...]) -> Expr:
-    key = (op, *args)
-    ref = _INTERN.get(key)
-    node = None if ref is None else ref()
-    if node is None:
-        node = object.__new__(Expr)
-        node.op, node.args = op, args
-        _intern(key, node)
-    return node
+    # Children by their references (see _intern): the table must not keep them alive.
+    n = len(args)
+    key = ((op, args[0]._ref, args[1]._ref) if n == 2 else (op, args[0]._ref)
+           if n == 1 else (op, *(a._ref for a in args)))
+    ref = TABLE.get(key)
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node  # type: ignore[no-any-return]
+    node = object.__new__(Expr)
+    node.op, node.args = op, args
+    # _intern.insert, inlined: this is the hot path of every pass.
+    node._ref = new = InternRef(node, ON_DEATH)
+    new.key = key
+    found = TABLE.setdefault(key, new)
+    if found is new and len(DEAD) <= SWEEP_BATCH:
+        return node
+    return settle(key, node, new, found)  # type: ignore[no-any-return]
 
 
 # --- constructors with construction-time folding ------------------------------------------

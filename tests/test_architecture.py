@@ -14,7 +14,7 @@ PACKAGE = Path(symdiff.__file__).parent
 # share the package's layer and may import each other). A unit imports only from lower layers.
 LAYERS = {
     "_errors": 0, "_special": 0,
-    "_ops": 1, "_traversal": 1, "_util": 1, "_tables": 1,
+    "_ops": 1, "_traversal": 1, "_util": 1, "_intern": 1, "_tables": 1,
     "_program": 2,
     "_printing": 3, "_evaluation": 3,
     "_expr": 4,

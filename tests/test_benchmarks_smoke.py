@@ -75,3 +75,13 @@ def test_optimise_benchmark_quick_run() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| rosenbrock | 100 | symdiff math |" in done.stdout
     assert "trust-constr wall time" in done.stdout and "| bvp | 100 |" in done.stdout
+
+
+def test_bench_build_quick_runs() -> None:
+    script = SCRIPT.parent / "bench_build.py"
+    root = str(SCRIPT.parent.parent)
+    done = subprocess.run([sys.executable, str(script), root, "--quick", "--gc", "both"],
+                          capture_output=True, text=True, timeout=120, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| checkout | gc | W1 diff n=100 | W3 grad | W4 grad d=100 |" in done.stdout
+    assert done.stdout.count("(1.000x)") >= 3

@@ -20,20 +20,25 @@ import ast
 import functools
 import importlib
 import keyword
-import linecache
 import sys
 import threading
 import time
 import types
 import warnings
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import SymdiffError
 from .._ops import Op
-from ._runtime import execute, file_lock, namespace, unique_name, write_cached
+from ._runtime import (
+    execute,
+    file_lock,
+    namespace,
+    unique_name,
+    unregister_when_freed,
+    write_cached,
+)
 
 __all__ = ["Backend", "BACKENDS", "MATH", "NUMPY", "NUMBA", "JAX", "get_backend",
            "NUMBA_OPTIONS", "dotted_name", "PROGRESS_AFTER", "NUMBA_WARN_ABOVE"]
@@ -172,7 +177,7 @@ class Backend:
         space = namespace("symdiff_generated", frozenset(self.imports))
         function = execute(source, filename, lambda tree: check(tree, self, frozenset()),
                            space)[name]
-        weakref.finalize(function, linecache.cache.pop, filename, None)
+        unregister_when_freed(function, filename)
         return function
 
     def load(self) -> Any:
@@ -258,7 +263,7 @@ class _Numba(Backend):
         function = execute(trampoline, filename,
                            lambda tree: check(tree, MATH, frozenset({"_jit", "_array"})),
                            space)[name]
-        weakref.finalize(function, linecache.cache.pop, filename, None)
+        unregister_when_freed(function, filename)
         function.dispatcher = dispatcher
         return function
 

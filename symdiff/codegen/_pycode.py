@@ -37,6 +37,7 @@ from .._ops import OPS, Op
 from .._program import Program, lower
 from ._backends import BACKENDS, Backend, dotted_name
 from ._chunks import CHUNK, chunked
+from ._runtime import parse_ast
 
 __all__ = ["FunctionSource", "module_text", "reserved_names", "check_args", "Arg",
            "check_function_name", "allowed_modules", "allowed_attributes", "MAX_INLINE_DEPTH",
@@ -88,8 +89,8 @@ def _table_facts(table: tuple[Op, ...], backends: tuple[Backend, ...], state: An
             marks = [f"_{i}" for i in range(op.arity)]
             template = backend.template(op)
             try:
-                tree = ast.parse(template.format(*marks, m=backend.module), mode="eval")
-                short = ast.parse(template.replace("{m}.", "").format(*marks, m=backend.module),
+                tree = parse_ast(template.format(*marks, m=backend.module), mode="eval")
+                short = parse_ast(template.replace("{m}.", "").format(*marks, m=backend.module),
                                   mode="eval")
             except (SyntaxError, IndexError, KeyError, ValueError):
                 pass  # reported when the template is used
@@ -97,7 +98,7 @@ def _table_facts(table: tuple[Op, ...], backends: tuple[Backend, ...], state: An
                 attributes |= _module_attributes(tree, modules)
                 names.update(n.id for n in ast.walk(short) if isinstance(n, ast.Name))
             try:
-                module_tree = ast.parse(backend.helper(op).replace("{m}", backend.module))
+                module_tree = parse_ast(backend.helper(op).replace("{m}", backend.module))
             except SyntaxError:
                 continue
             names.update(n.name for n in module_tree.body if isinstance(n, ast.FunctionDef))
@@ -295,8 +296,8 @@ class _Template:
         self.text = text.replace("{m}.", "")
         marks = [f"_symdiff_operand_{i}" for i in range(op.arity)]
         try:
-            tree = ast.parse(self.text.format(*marks, m=self.module), mode="eval").body
-            full = ast.parse(text.format(*marks, m=self.module), mode="eval")
+            tree = parse_ast(self.text.format(*marks, m=self.module), mode="eval").body
+            full = parse_ast(text.format(*marks, m=self.module), mode="eval")
         except (IndexError, KeyError, ValueError, SyntaxError):
             raise SymdiffError(f"op {op.name!r} has a bad {backend.name} template: "
                                f"{text!r}") from None

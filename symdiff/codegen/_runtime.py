@@ -22,6 +22,7 @@ import linecache
 import os
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,41 @@ from typing import Any
 from .._errors import SymdiffError
 
 __all__ = ["namespace", "execute", "cache_dir", "write_cached", "file_lock", "unique_name",
-           "SAFE_BUILTINS"]
+           "SAFE_BUILTINS", "AST_LOCK", "parse_ast", "unregister_when_freed"]
 
 #: The only builtins generated code may name: pure functions of numbers.
 SAFE_BUILTINS = frozenset({"abs", "min", "max", "float", "int", "round", "pow", "bool"})
 _counter = itertools.count()
 _locks_guard = threading.Lock()
 _locks: dict[str, threading.Lock] = {}
+# CPython 3.11 keeps the AST converters' recursion depth in per-interpreter state, so two
+# threads parsing or compiling ASTs at once can fail with "SystemError: AST constructor
+# recursion depth mismatch". Every ast.parse and compile of an AST in codegen holds this lock.
+AST_LOCK = threading.RLock()
+
+
+# Generated functions whose linecache entry goes when they are freed. The weak references'
+# callback is list.append (C): a Python callback (weakref.finalize) is run by the collector
+# at any moment, and a Ctrl-C landing in it is printed as "Exception ignored" and lost.
+_SOURCES: dict[weakref.ref[Any], str] = {}
+_FREED: list[weakref.ref[Any]] = []
+
+
+def unregister_when_freed(function: Any, filename: str) -> None:
+    """Drop ``filename`` from :mod:`linecache` once ``function`` is freed (at a later call)."""
+    while _FREED:
+        try:
+            freed = _FREED.pop()
+        except IndexError:  # another thread took the last one
+            break
+        linecache.cache.pop(_SOURCES.pop(freed, ""), None)
+    _SOURCES[weakref.ref(function, _FREED.append)] = filename
+
+
+def parse_ast(source: str, *args: Any, **kwargs: Any) -> Any:
+    """:func:`ast.parse` under :data:`AST_LOCK`."""
+    with AST_LOCK:
+        return ast.parse(source, *args, **kwargs)
 
 
 def unique_name(kind: str) -> str:
@@ -69,11 +98,12 @@ def execute(source: str, filename: str, check: Callable[[ast.Module], None],
     """Parse, check, compile and run ``source`` in ``space``; its lines go into
     :mod:`linecache` (unless ``register`` is false: numba's files are real files)."""
     try:
-        tree = ast.parse(source, filename)
+        tree = parse_ast(source, filename)
     except (SyntaxError, RecursionError, MemoryError) as exc:
         raise SymdiffError(f"generated code does not parse: {exc}") from None
     check(tree)
-    code = compile(tree, filename, "exec")
+    with AST_LOCK:
+        code = compile(tree, filename, "exec")
     if register:
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:

@@ -56,7 +56,7 @@ class TensorExpr:
     ((2,), 1, 'W.T @ (W @ x)')
     """
 
-    __slots__ = ("__weakref__", "args", "op", "params", "shape")
+    __slots__ = ("__weakref__", "_ref", "args", "op", "params", "shape")
     op: Any
     args: tuple[Operand, ...]
     shape: Shape
@@ -246,7 +246,8 @@ def _make(op: Any, args: tuple[Operand, ...], shape: Shape, params: tuple[Any, .
         node.op, node.args, node.shape, node.params = op, args, shape, params
         return node
 
-    return cast(TensorExpr, intern_node((op, shape, params, *args), build))
+    # Children by their intern references, as the scalar core's keys (see symdiff._intern).
+    return cast(TensorExpr, intern_node((op, shape, params, *(a._ref for a in args)), build))
 
 
 def is_tensor(x: Any) -> bool:
