@@ -82,6 +82,7 @@ from .tensor import (
     TensorExpr,
     broadcast_to,
     concatenate,
+    dask_sum,
     det,
     diag,
     dot,
@@ -95,6 +96,7 @@ from .tensor import (
     ones,
     outer,
     reshape,
+    scalarize,
     stack,
     trace,
     transpose,
@@ -120,14 +122,14 @@ __all__ = [
     "to_sympy", "to_text", "tree_size", "TreeTooLargeError", "value_and_grad", "vjp", "workloads",
     "write_module",
 ]
-# Tensors and matrix calculus (issue 11).
 __all__ += ["optimize", "ScipyProblem", "scipy_problem"]
 __all__ += ["color", "hessian_sparsity", "JacobianRows", "jacobian_costs", "jacobian_sparsity",
             "SparseMatrix"]
-__all__ += ["broadcast_to", "concatenate", "det", "diag", "dot", "einsum", "eye", "hvp", "inv",
-            "logdet", "matmul", "mean", "norm", "ones", "outer", "reshape", "ShapeError",
-            "stack", "sum", "tensor", "Tensor", "TensorConstant", "TensorExpr", "trace",
-            "transpose", "zeros"]
+# Tensors and matrix calculus (issue 11).
+__all__ += ["broadcast_to", "concatenate", "dask_sum", "det", "diag", "dot", "einsum", "eye",
+            "hvp", "inv", "logdet", "matmul", "mean", "norm", "ones", "outer", "reshape",
+            "scalarize", "ShapeError", "stack", "sum", "tensor", "Tensor", "TensorConstant",
+            "TensorExpr", "trace", "transpose", "zeros"]
 __all__.sort(key=str.casefold)
 
 # The elementary functions (exp, log, sin, …, sigmoid, relu) come from the op table; one

@@ -257,3 +257,21 @@ def test_every_tensor_op_has_an_entry_in_every_table():
         assert name in STRUCTURAL
         if op.kind != "leaf":
             assert name in VJP
+
+
+def test_deep_tensor_chains_never_recurse():
+    import pickle
+    import sys
+    depth = 20_000  # 20 times the recursion limit (10⁵ works too, in ~5× the time)
+    assert sys.getrecursionlimit() * 10 < depth
+    e = x
+    for _ in range(depth):
+        e = sd.tanh(e) * 0.5 + x
+    f = sd.sum(e)
+    g = sd.grad(f, x)
+    values = {x: VALUES[x]}
+    assert np.all(np.isfinite(g.evaluate(values)))
+    assert pickle.loads(pickle.dumps(g)) is g
+    assert str(g).count("\n") > 1000  # the shared form
+    compiled = sd.lambdify([x], [f, g])
+    np.testing.assert_allclose(compiled(VALUES[x])[1], g.evaluate(values))

@@ -39,6 +39,7 @@ from .._diff import grad
 from .._errors import SymdiffError
 from .._expr import Constant, Symbol, as_expr
 from .._sparsity import SparseMatrix
+from .._traversal import flatten
 from ._backends import BACKENDS, Backend, get_backend
 from ._check import check_source
 from ._pycode import (
@@ -156,6 +157,10 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     array([[4., 6.],
            [6., 0.]])
     """
+    for item in flatten([args, exprs]):
+        tensor_function = getattr(type(item), "_symdiff_lambdify_", None)
+        if tensor_function is not None:  # tensor expressions lower through symdiff.tensor
+            return tensor_function(args, exprs, backend, name=name)  # type: ignore[no-any-return]
     target = get_backend(backend)
     reserved = reserved_names(target)
     matrix = _as_sparse(exprs) if output == "sparse" else None
@@ -249,8 +254,9 @@ def value_and_grad(expr: Any, wrt: Any, args: Any = None, backend: str | Backend
     >>> f(1.0, 0.0, 0.0)
     (0.5, (0.25, 0.25))
     """
-    expr = as_expr(expr)
-    single = isinstance(wrt, Symbol)
+    if not hasattr(type(expr), "_symdiff_lambdify_"):  # tensors stay tensors
+        expr = as_expr(expr)
+    single = isinstance(wrt, Symbol) or hasattr(type(wrt), "_symdiff_lambdify_")  # a tensor
     variables = (wrt,) if single else tuple(wrt)
     partials = grad(expr, variables)
     outputs = (expr, partials[0] if single else partials)

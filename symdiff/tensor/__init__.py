@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from ._codegen import tensor_function, tensor_source
+from ._dask import dask_sum
 from ._grad import diff, grad, hessian, hvp, jacobian
 from ._print import tensor_latex, tensor_text
+from ._scalarize import element_symbols, scalar_values, scalarize
 from ._texpr import (
     Tensor,
     TensorConstant,
@@ -33,11 +36,12 @@ from ._texpr import (
 )
 from ._tops import TENSOR_OPS, TensorOp
 
-__all__ = ["broadcast_to", "concatenate", "det", "diag", "diff", "dot", "einsum", "eye", "full",
-           "grad", "hessian", "hvp", "inv", "jacobian", "logdet", "matmul", "mean", "norm", "ones",
-           "outer", "reshape", "shape_of", "stack", "Tensor", "tensor_latex", "TENSOR_OPS",
-           "tensor_text", "TensorConstant", "TensorExpr", "TensorOp", "trace", "transpose", "tsum",
-           "zeros"]
+__all__ = ["broadcast_to", "concatenate", "dask_sum", "det", "diag", "diff", "dot", "einsum",
+           "element_symbols", "eye", "full", "grad", "hessian", "hvp", "inv", "jacobian", "logdet",
+           "matmul", "mean", "norm", "ones", "outer", "reshape", "scalar_values", "scalarize",
+           "shape_of", "stack", "Tensor", "tensor_function", "tensor_latex", "TENSOR_OPS",
+           "tensor_source", "tensor_text", "TensorConstant", "TensorExpr", "TensorOp", "trace",
+           "transpose", "tsum", "zeros"]
 
 # The core's diff/grad/jacobian/hessian hand tensor arguments to these (it cannot import this
 # package, which sits above it).
@@ -46,3 +50,4 @@ TensorExpr._symdiff_diff_ = staticmethod(diff)  # type: ignore[attr-defined]
 TensorExpr._symdiff_jacobian_ = staticmethod(jacobian)  # type: ignore[attr-defined]
 TensorExpr._symdiff_hessian_ = staticmethod(hessian)  # type: ignore[attr-defined]
 TensorExpr._symdiff_hvp_ = staticmethod(hvp)  # type: ignore[attr-defined]
+TensorExpr._symdiff_lambdify_ = staticmethod(tensor_function)  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ from .. import _ops
 from .._errors import ConversionError, ShapeError
 from .._expr import Constant, Expr, Symbol, apply, as_expr, intern_node
 from .._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, Op
+from .._traversal import toposort
 from . import _tops as T  # noqa: N812  (the table of tensor ops, as T.MATMUL)
 from ._evaluate import evaluate_tensors
 from ._print import tensor_latex, tensor_text
@@ -69,6 +70,24 @@ class TensorExpr:
     def __new__(cls, *args: Any, **kwargs: Any) -> TensorExpr:
         raise ConversionError("build tensor expressions with symdiff.Tensor(name, shape), "
                               "operators and symdiff's functions")
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # A flat instruction list over the tensor nodes (scalar operands pickle themselves):
+        # pickling never recurses, whatever the depth.
+        order = [n for n in toposort((self,)) if isinstance(n, TensorExpr)]
+        index = {node: i for i, node in enumerate(order)}
+        code: list[tuple[Any, ...]] = []
+        for node in order:
+            name = node.op.name
+            if name == "tensor":
+                code.append(("tensor", node.name, node.shape))  # type: ignore[attr-defined]
+            elif name == "array":
+                code.append(("array", node.value))  # type: ignore[attr-defined]
+            else:
+                refs = tuple(index[a] if isinstance(a, TensorExpr) else a for a in node.args)
+                code.append((name, node.op.__class__ is T.TensorOp, node.shape, node.params,
+                             refs))
+        return _rebuild, (code,)
 
     @property
     def ndim(self) -> int:
@@ -716,3 +735,21 @@ def stack(operands: Sequence[Any], axis: int = 0) -> Operand:
     (axis,) = normalize_axes("stack", axis, len(first) + 1)
     expanded = [reshape(a, (*first[:axis], 1, *first[axis:])) for a in args]
     return concatenate(expanded, axis)
+
+
+def _rebuild(code: list[tuple[Any, ...]]) -> TensorExpr:
+    built: list[Any] = []
+    for entry in code:
+        if entry[0] == "tensor":
+            built.append(Tensor(entry[1], entry[2]))
+        elif entry[0] == "array":
+            built.append(TensorConstant(entry[1]))
+        else:
+            name, structural, shape, params, refs = entry
+            op = T.TENSOR_OPS[name] if structural else _ops.get_op(name)
+            args = tuple(built[r] if isinstance(r, int) else r for r in refs)
+            if not args and name == "fill":
+                built.append(full(shape, params[0]))
+            else:
+                built.append(_make(op, args, shape, params))
+    return cast(TensorExpr, built[-1])

@@ -1,0 +1,166 @@
+"""Tensor expressions as readable NumPy (or JAX) source, compiled to a function.
+
+:func:`tensor_function` lowers one tensor expression, or a nested sequence of them, to a
+straight-line function: every operation used more than once (or nested too deeply) gets a
+temporary ``t0, t1 …`` in topological order, single-use operations are written inline, and the
+text of each operation is the printer's ``"code"`` style (``W @ x``, ``numpy.outer(u, v)``,
+``numpy.einsum('ij,j->i', A, x)``, ``_sigmoid(z)``). The code uses only operations that
+``dask.array`` implements too, so the same function runs on Dask chunks.
+
+Safety as for scalar code generation: argument names reach the code only when they are plain
+identifiers that mean nothing else here (else ``a0, a1 …``, named in a comment through
+``repr``); large constant arrays are passed in the function's namespace (``_c0 …``), not
+written as text; the source is compiled under a unique file name registered in
+:mod:`linecache`, so tracebacks and :func:`inspect.getsource` show it.
+
+``backend="numpy"`` (also what lambdify's default ``"math"`` means for tensors) or ``"jax"``
+(the same text with ``jax.numpy`` under the name ``numpy``, wrapped in ``jax.jit``); the
+core's :func:`symdiff.lambdify` hands tensor arguments to this function.
+"""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+import keyword
+import linecache
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .._errors import ConversionError, SymdiffError
+from .._expr import Expr, Symbol
+from .._traversal import toposort, use_counts
+from ._print import SCATTER_HELPER, render_parts
+from ._texpr import Tensor, TensorExpr, as_operand
+from ._tops import TensorOp
+
+__all__ = ["tensor_function", "tensor_source", "TENSOR_BACKENDS", "MAX_INLINE_DEPTH"]
+
+TENSOR_BACKENDS = ("numpy", "jax")
+#: Single-use operations are written inline down to this depth, then given a temporary.
+MAX_INLINE_DEPTH = 8
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_GENERATED = re.compile(r"(t|a|_c)\d+\Z")
+_JAX_SCATTER_HELPER = '''def _scatter(g, index, shape):
+    return numpy.zeros(shape, dtype=g.dtype).at[index].set(g)'''
+_counter = itertools.count()
+
+
+def _structure(exprs: Any, roots: list[Any]) -> Any:
+    if isinstance(exprs, (list, tuple)):
+        return [_structure(e, roots) for e in exprs]
+    roots.append(as_operand(exprs))
+    return len(roots) - 1
+
+
+def _return_text(structure: Any, texts: list[str]) -> str:
+    if isinstance(structure, int):
+        return texts[structure]
+    inner = ", ".join(_return_text(s, texts) for s in structure)
+    return f"({inner},)" if len(structure) == 1 else f"({inner})"
+
+
+def _arguments(args: Any) -> tuple[Any, ...]:
+    items = (args,) if isinstance(args, (TensorExpr, Expr)) else tuple(args)
+    for a in items:
+        if not isinstance(a, (Tensor, Symbol)):
+            raise ConversionError(f"every argument must be a tensor variable or a symbol, "
+                                  f"not {a!r}")
+    if len(set(items)) != len(items):
+        raise SymdiffError("an argument appears more than once in args")
+    return items
+
+
+def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
+                  ) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
+    """The source of the function, the constants its namespace needs, and its arguments."""
+    backend = getattr(backend, "name", backend)  # a codegen Backend object, or its name
+    if backend == "math":  # lambdify's default: tensors compute with NumPy
+        backend = "numpy"
+    if backend not in TENSOR_BACKENDS:
+        raise SymdiffError(f"tensor expressions compile for the backends "
+                           f"{', '.join(TENSOR_BACKENDS)}, not {backend!r}")
+    arguments = _arguments(args)
+    roots: list[Any] = []
+    structure = _structure(exprs, roots)
+    order = toposort(roots)
+    reserved = (set(keyword.kwlist) | set(dir(builtins)) | {"numpy", "jax", "_sigmoid",
+                                                             "_scatter", name})
+    identifiers = [a.name if _PLAIN.match(a.name) and not _GENERATED.match(a.name)
+                   and a.name not in reserved else f"a{i}" for i, a in enumerate(arguments)]
+    names: dict[Any, str] = dict(zip(arguments, identifiers, strict=True))
+    missing = sorted({n.name for n in order if n.op.name in ("symbol", "tensor")} -
+                     {a.name for a in arguments})
+    if missing:
+        raise SymdiffError(f"the expressions use {', '.join(map(repr, missing))}, which "
+                           f"args does not list")
+    constants: dict[str, Any] = {}
+    for node in order:
+        if node.op.__class__ is TensorOp and node.op.name == "array" and node.value.size > 12:
+            names[node] = f"_c{len(constants)}"
+            constants[names[node]] = node.value
+    counts = use_counts(order, roots)
+    depth: dict[Any, int] = {}
+    temporaries: list[Any] = []
+    for node in order:
+        if not node.args:
+            depth[node] = 0
+            continue
+        d = 1 + max(0 if a in names else depth[a] for a in node.args)
+        if counts[node] > 1 or d > MAX_INLINE_DEPTH:
+            names[node] = f"t{len(temporaries)}"
+            temporaries.append(node)
+            d = 0
+        depth[node] = d
+    definitions, returns = render_parts(tuple(roots), "code", names)
+    helpers = []
+    used = {n.op for n in order}
+    for op in sorted(used, key=lambda o: o.name):
+        helper = getattr(op, "numpy_helper", "")
+        if helper and op.__class__ is not TensorOp:
+            helpers.append(helper)
+    if any(getattr(op, "name", "") == "scatter" and op.__class__ is TensorOp for op in used):
+        helpers.append(_JAX_SCATTER_HELPER if backend == "jax" else SCATTER_HELPER)
+    lines = ["import jax.numpy as numpy" if backend == "jax" else "import numpy", "", ""]
+    for helper in helpers:
+        lines += [helper, "", ""]
+    lines.append(f"def {name}({', '.join(identifiers)}):")
+    for a, ident in zip(arguments, identifiers, strict=True):
+        if ident != a.name:
+            lines.append(f"    # {ident} is {a.name!r}")
+    lines += [f"    {target} = {body}" for target, body in definitions]
+    lines.append(f"    return {_return_text(structure, returns)}")
+    return "\n".join(lines) + "\n", constants, arguments
+
+
+def tensor_function(args: Any, exprs: Any, backend: str = "numpy", *, name: str = "f"
+                    ) -> Callable[..., Any]:
+    """A compiled function of ``args`` (tensor variables and symbols, in call order)
+    computing ``exprs`` with NumPy (or JAX); it returns arrays in the structure of ``exprs``.
+
+    >>> import numpy, symdiff
+    >>> W, x, b = symdiff.Tensor("W", (2, 3)), symdiff.Tensor("x", (3,)), symdiff.Tensor("b", (2,))
+    >>> f = symdiff.lambdify([W, x, b], symdiff.sigmoid(W @ x + b), backend="numpy")
+    >>> f(numpy.zeros((2, 3)), numpy.ones(3), numpy.zeros(2))
+    array([0.5, 0.5])
+    """
+    if not isinstance(name, str) or not _PLAIN.match(name) or keyword.iskeyword(name):
+        raise SymdiffError(f"a generated function needs a plain identifier as its name, "
+                           f"not {name!r}")
+    source, constants, arguments = tensor_source(args, exprs, backend, name)
+    filename = f"<symdiff-tensor-{backend}-{next(_counter)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict[str, Any] = {"__name__": "symdiff_generated", **constants}
+    exec(compile(source, filename, "exec"), namespace)
+    function = namespace[name]
+    if backend == "jax":
+        import jax
+        compiled = jax.jit(function)
+    else:
+        compiled = function
+    compiled.source = source  # type: ignore[attr-defined]
+    compiled.args = arguments  # type: ignore[attr-defined]
+    compiled.backend = backend  # type: ignore[attr-defined]
+    return compiled  # type: ignore[no-any-return]
+

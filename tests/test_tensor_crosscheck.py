@@ -1,0 +1,99 @@
+"""The tensor derivative agrees with the scalar one (via scalarize), central differences and JAX."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symdiff as sd
+from symdiff import Tensor
+from symdiff.tensor import element_symbols, scalar_values
+
+RNG = np.random.default_rng(7)
+N, H, D = 5, 4, 3
+W, b0, c = Tensor("W", (H, D)), Tensor("b0", (H,)), Tensor("c", (H,))
+X, t, xs = Tensor("X", (N, D)), Tensor("t", (N,)), Tensor("xs", (D,))
+b, ts = sd.symbols("b ts")
+PARAMS = [W, b0, c, b]
+
+
+def point():
+    return {W: RNG.normal(size=(H, D)), b0: RNG.normal(size=H), c: RNG.normal(size=H), b: 0.4,
+            X: RNG.normal(size=(N, D)), t: RNG.normal(size=N), xs: RNG.normal(size=D),
+            ts: -0.3}
+
+
+def flat_symbols(var):
+    return list(element_symbols(var).flat) if isinstance(var, sd.TensorExpr) else [var]
+
+
+def seed_vector_loss():
+    return (b + c @ sd.sigmoid(W @ xs + b0) - ts) ** 2
+
+
+def seed_data_loss():
+    return sd.sum((b + sd.sigmoid(X @ W.T + b0) @ c - t) ** 2)
+
+
+@pytest.mark.parametrize("loss", [seed_vector_loss, seed_data_loss])
+def test_tensor_gradient_equals_scalarized_gradient_at_random_points(loss):
+    L = loss()
+    scalar = sd.scalarize(L)
+    assert isinstance(scalar, sd.Expr)
+    wrt = [s for v in PARAMS for s in flat_symbols(v)]
+    scalar_grad = sd.grad(scalar, wrt)
+    tensor_grad = sd.grad(L, PARAMS)
+    for _ in range(3):
+        values = point()
+        at = scalar_values(values)
+        tensor_flat = np.concatenate([np.ravel(g.evaluate(values)) for g in tensor_grad])
+        scalar_flat = np.array([g.evaluate(at) for g in scalar_grad])
+        np.testing.assert_allclose(tensor_flat, scalar_flat, rtol=1e-12, atol=1e-13)
+        # and both agree with central differences of the scalarized loss
+        h = 1e-6
+        for symbol, expected in zip(wrt, scalar_flat, strict=True):
+            plus = scalar.evaluate({**at, symbol: at[symbol] + h})
+            minus = scalar.evaluate({**at, symbol: at[symbol] - h})
+            assert (plus - minus) / (2 * h) == pytest.approx(expected, rel=1e-5, abs=1e-7)
+
+
+def test_scalarized_tensor_gradient_is_the_scalar_gradient_elementwise():
+    L = seed_vector_loss()
+    values = point()
+    at = scalar_values(values)
+    gW = sd.scalarize(sd.grad(L, W))  # nested tuples of scalar expressions, shape (H, D)
+    assert len(gW) == H and all(len(row) == D for row in gW)
+    direct = sd.grad(sd.scalarize(L), flat_symbols(W))
+    for row, i in zip(gW, range(H), strict=True):
+        for e, j in zip(row, range(D), strict=True):
+            assert e.evaluate(at) == pytest.approx(direct[i * D + j].evaluate(at), rel=1e-12)
+
+
+def test_scalarize_of_each_op_evaluates_like_the_tensor():
+    A, x = Tensor("A", (3, 3)), Tensor("x", (3,))
+    values = {A: RNG.normal(size=(3, 3)) + 3 * np.eye(3), x: RNG.normal(size=3)}
+    exprs = [sd.det(A), sd.logdet(A), sd.inv(A) @ x, sd.norm(A), sd.trace(A @ A), sd.diag(A),
+             sd.diag(x), sd.einsum("ij,j->i", A, x), sd.concatenate([x, x[::-1]]),
+             sd.outer(x, x)[1:, :2], sd.reshape(A, (9,)), sd.mean(A, axis=1), A.T * x]
+    at = scalar_values(values)
+    for e in exprs:
+        want = e.evaluate(values)
+        got = np.vectorize(lambda s: s.evaluate(at), otypes=[float])(
+            np.array(sd.scalarize(e), dtype=object))
+        np.testing.assert_allclose(got, want, rtol=1e-10, err_msg=str(e))
+
+
+def test_tensor_gradient_agrees_with_jax_grad():
+    jax = pytest.importorskip("jax")
+    jnp = pytest.importorskip("jax.numpy")
+    values = point()
+
+    def loss(w, bias0, cc, bb):
+        z = values[X] @ w.T + bias0
+        return jnp.sum((bb + jax.nn.sigmoid(z) @ cc - values[t]) ** 2)
+
+    with jax.enable_x64(True):
+        expected = jax.grad(loss, argnums=(0, 1, 2, 3))(
+            *(jnp.asarray(values[v], dtype=jnp.float64) for v in PARAMS))
+    for g, want in zip(sd.grad(seed_data_loss(), PARAMS), expected, strict=True):
+        np.testing.assert_allclose(g.evaluate(values), np.asarray(want), rtol=1e-12)
