@@ -46,3 +46,11 @@ def test_examples_run_as_scripts(tmp_path):
         done = subprocess.run([sys.executable, str(EXAMPLES / script), *args],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
+
+
+def test_train_dask_quick(capsys):
+    pytest.importorskip("dask.array")
+    example = load("train_dask")
+    assert example.main(["--points", "8000", "--steps", "12", "--chunk", "2000"]) == 0
+    out = capsys.readouterr().out
+    assert "8000 points in chunks of 2000" in out and "the error fell" in out

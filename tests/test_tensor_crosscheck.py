@@ -97,3 +97,31 @@ def test_tensor_gradient_agrees_with_jax_grad():
             *(jnp.asarray(values[v], dtype=jnp.float64) for v in PARAMS))
     for g, want in zip(sd.grad(seed_data_loss(), PARAMS), expected, strict=True):
         np.testing.assert_allclose(g.evaluate(values), np.asarray(want), rtol=1e-12)
+
+
+def test_tensor_swell_is_constant_while_the_scalarized_graph_grows():
+    from symdiff.tensor import logistic_swell, network_swell, swell_table
+    rows = network_swell([1, 4, 16], [1, 8])
+    assert len({(r.tensor_function, r.tensor_gradient) for r in rows}) == 1
+    scalar = {r.sizes: r.scalar_gradient for r in rows}
+    assert scalar[(16, 8)] > 3 * scalar[(4, 8)] > 9 * scalar[(1, 8)]  # grows as N·H
+    assert scalar[(16, 8)] > 6 * scalar[(16, 1)]
+    logistic = logistic_swell([1, 100, 1000])
+    assert len({r.tensor_gradient for r in logistic}) == 1
+    assert logistic[-1].scalar_gradient > 9 * logistic[-2].scalar_gradient
+    table = swell_table(rows, ["H", "N"])
+    assert table.splitlines()[0].startswith("| H | N | tensor f")
+
+
+def test_tensor_benchmark_quick_run():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "benchmarks/bench_tensor.py", "--quick"], cwd=root,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    assert "| 5 | 100 | symdiff (NumPy) |" in done.stdout
+    assert "hand-written backprop | " in done.stdout
