@@ -125,3 +125,11 @@ def test_tensor_benchmark_quick_run():
     assert done.returncode == 0, done.stderr
     assert "| 5 | 100 | symdiff (NumPy) |" in done.stdout
     assert "hand-written backprop | " in done.stdout
+
+
+def test_tensor_swell_figure(tmp_path):
+    from symdiff.studies import tensor_swell
+    from symdiff.tensor import logistic_swell, network_swell
+    fig = tensor_swell.figure(network_swell([1, 3], [1, 4]), logistic_swell([1, 5]))
+    from symdiff._figures import save_figure
+    assert save_figure(fig, tmp_path / "s.svg").read_text().startswith("<?xml")
