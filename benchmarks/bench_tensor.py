@@ -18,10 +18,11 @@ with respect to (W, b0, c, b), per call, on arrays already in memory. Contenders
   backend), only where N·H ≤ 10⁴ (beyond that building it takes minutes).
 
 BLAS runs single-threaded for everyone (the environment variables are set before NumPy loads).
-Calls are interleaved (one round calls every contender once, in turn), each time is the median
-over the rounds, with the garbage collector off; "÷ backprop" is a contender's median over the
-hand-written backprop's. Build times (differentiating and generating code) and the gradient's
-node count are reported too. Peers that are not installed are skipped with a message.
+Calls are interleaved (one round times every contender in turn, each for a calibrated number of
+calls, ≥ 20 ms), each time is the median over the rounds, with the garbage collector off; "÷
+backprop" is a contender's median over the hand-written backprop's. Build times (differentiating
+and generating code) and the gradient's node count are reported too. Peers that are not
+installed are skipped with a message.
 """
 
 from __future__ import annotations
@@ -129,6 +130,13 @@ def check(calls: dict[str, Callable[[], Any]]) -> float:
 
 
 def interleaved(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    """Median time per call: each round times every contender in turn, a calibrated number
+    of calls each (≥ 20 ms per contender per round, at least one call)."""
+    batch = {}
+    for name, call in calls.items():
+        start = time.perf_counter()
+        call()
+        batch[name] = max(1, min(200, int(0.02 / max(time.perf_counter() - start, 1e-7))))
     times: dict[str, list[float]] = {name: [] for name in calls}
     enabled = gc.isenabled()
     gc.disable()
@@ -136,8 +144,9 @@ def interleaved(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, f
         for _ in range(rounds):
             for name, call in calls.items():
                 start = time.perf_counter()
-                call()
-                times[name].append(time.perf_counter() - start)
+                for _ in range(batch[name]):
+                    call()
+                times[name].append((time.perf_counter() - start) / batch[name])
     finally:
         if enabled:
             gc.enable()

@@ -33,8 +33,8 @@ def test_generated_numpy_is_readable_and_matches_evaluate():
 
 
 def _sigmoid(x):
-    z = numpy.exp(-numpy.abs(x))
-    return numpy.where(numpy.asarray(x) >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    with numpy.errstate(over="ignore"):
+        return 1.0 / (1.0 + numpy.exp(-x))
 
 
 def value_and_grad(W, b0, c, b, X, t):
@@ -157,3 +157,15 @@ def test_dask_sum_of_ten_million_points_on_a_local_cluster():
         rows, targets = data[X].compute(), data[t].compute()
     f = sd.lambdify([*wrt, X, t], [L, sd.grad(L, wrt)], backend="numpy")
     assert_same(got, f(*(values[v] for v in wrt), rows, targets), 1e-12)
+
+
+def test_generated_sigmoid_is_the_exact_limit_without_warnings():
+    import warnings
+    x = Tensor("x", (6,))
+    f = sd.lambdify([x], [sd.sigmoid(x), sd.grad(sd.sum(sd.sigmoid(x)), x)])
+    v = np.array([-800.0, -30.0, -1e-3, 0.0, 30.0, 800.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s, g = f(v)
+    np.testing.assert_allclose(s, sd.sigmoid(x).evaluate({x: v}), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(g, s * (1 - s), rtol=1e-15, atol=0)

@@ -23,7 +23,7 @@ import html
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .._diff import diff, grad
 from .._errors import SymdiffError
@@ -31,7 +31,8 @@ from .._expr import Expr, Symbol, as_expr, as_roots
 from .._expr import as_symbol as _as_symbol
 from .._measure import tree_occurrences
 from .._printing import to_text
-from .._traversal import toposort, tree_sizes, use_counts
+from .._traversal import flatten, toposort, tree_sizes, use_counts
+from ..tensor import TensorExpr
 
 if TYPE_CHECKING:
     import graphviz
@@ -95,7 +96,14 @@ for _error in (RenderError, TreeTooLargeError, GraphvizNotFoundError):
 def _roots(exprs: Any) -> tuple[Expr, ...]:
     if isinstance(exprs, str):
         raise RenderError("render an expression, not text: use symdiff.parse() first")
-    roots = as_roots(exprs)
+    items = [exprs] if isinstance(exprs, TensorExpr) else (
+        flatten(exprs) if isinstance(exprs, (list, tuple)) else None)
+    if items is not None and any(isinstance(e, TensorExpr) for e in items):
+        # Tensor nodes draw like expressions (op, args); typed as Expr for the drawing code.
+        roots = cast(tuple[Expr, ...], tuple(e if isinstance(e, TensorExpr) else as_expr(e)
+                                             for e in items))
+    else:
+        roots = as_roots(exprs)
     if not roots:
         raise RenderError("nothing to draw: the sequence of expressions is empty")
     return roots
@@ -118,12 +126,16 @@ def node_label(main: str, *lines: tuple[str, str], bold: bool = False) -> str:
 def _node_text(node: Expr) -> str:
     """What a node's box says: the symbol's name, the constant's value or the op's label."""
     if node.op.kind == "leaf":
-        return node.name if node.op.name == "symbol" else to_text(node)  # type: ignore
-    return node.op.label or node.op.name
+        if node.op.name in ("symbol", "tensor"):  # a tensor variable draws like a symbol
+            return node.name  # type: ignore[attr-defined, no-any-return]
+        return to_text(node)
+    return getattr(node.op, "label", "") or node.op.name  # tensor ops have no label
 
 
 def _kind(node: Expr) -> str:
-    return node.op.name if node.op.kind == "leaf" else "op"
+    if node.op.kind == "leaf":
+        return "symbol" if node.op.name in ("symbol", "tensor") else "const"
+    return "op"
 
 
 def new_digraph(rankdir: str, title: str | None = None) -> graphviz.Digraph:
@@ -269,6 +281,9 @@ def _attributes(node: Expr, uses: int, shared_mark: bool, derivative: bool) -> d
     classes = ["expr", kind] + (["shared"] if shared_mark else []) + (
         ["derivative"] if derivative else [])
     attrs["class"] = " ".join(classes)
+    shape = getattr(node, "shape", None)  # tensor nodes show their shape
+    if shape is not None:
+        lines.append(("×".join(map(str, shape)) or "scalar", "#636363"))
     attrs["label"] = node_label(_node_text(node), *lines)
     return attrs
 

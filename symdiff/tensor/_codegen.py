@@ -35,7 +35,8 @@ from ._print import SCATTER_HELPER, render_parts
 from ._texpr import Tensor, TensorExpr, as_operand
 from ._tops import TensorOp
 
-__all__ = ["tensor_function", "tensor_source", "TENSOR_BACKENDS", "MAX_INLINE_DEPTH"]
+__all__ = ["tensor_function", "tensor_source", "TENSOR_BACKENDS", "TENSOR_HELPERS",
+           "MAX_INLINE_DEPTH"]
 
 TENSOR_BACKENDS = ("numpy", "jax")
 #: Single-use operations are written inline down to this depth, then given a temporary.
@@ -44,6 +45,17 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _GENERATED = re.compile(r"(t|a|_c)\d+\Z")
 _JAX_SCATTER_HELPER = '''def _scatter(g, index, shape):
     return numpy.zeros(shape, dtype=g.dtype).at[index].set(g)'''
+# Helpers the tensor code uses instead of an op's scalar NumPy helper (by op name): the
+# sigmoid as 1/(1 + exp(-x)), three array passes instead of the two-branch form's nine; where
+# exp(-x) overflows, the quotient is the exact limit 0, so only the warning is silenced.
+TENSOR_HELPERS = {
+    "sigmoid": (
+        "def _sigmoid(x):\n"
+        "    with numpy.errstate(over=\"ignore\"):\n"
+        "        return 1.0 / (1.0 + numpy.exp(-x))",
+        "def _sigmoid(x):\n"
+        "    return 1.0 / (1.0 + numpy.exp(-x))"),
+}
 _counter = itertools.count()
 
 
@@ -117,8 +129,11 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
     helpers = []
     used = {n.op for n in order}
     for op in sorted(used, key=lambda o: o.name):
-        helper = getattr(op, "numpy_helper", "")
-        if helper and op.__class__ is not TensorOp:
+        if op.__class__ is TensorOp:
+            continue
+        own = TENSOR_HELPERS.get(op.name)
+        helper = own[backend == "jax"] if own else getattr(op, "numpy_helper", "")
+        if helper:
             helpers.append(helper)
     if any(getattr(op, "name", "") == "scatter" and op.__class__ is TensorOp for op in used):
         helpers.append(_JAX_SCATTER_HELPER if backend == "jax" else SCATTER_HELPER)
