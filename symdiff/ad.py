@@ -306,8 +306,25 @@ def _step_rows(steps: Sequence[TraceStep]) -> list[list[str]]:
              ", ".join(f"∂{s.name}/∂{o} = {_num(p)}" for o, p in s.partials)] for s in steps]
 
 
-@dataclass(frozen=True)
-class ForwardTrace:
+class _Table:
+    """Display of a trace from its ``_cells()``: ``print`` and ``repr`` give the text table,
+    notebooks the HTML one."""
+
+    def _cells(self) -> tuple[str, list[str], list[list[str]], str]:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return _text(*self._cells())
+
+    def __repr__(self) -> str:  # reads like print(); the fields are attributes
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return _html(*self._cells())
+
+
+@dataclass(frozen=True, repr=False)
+class ForwardTrace(_Table):
     """Forward mode step by step: ``inputs`` are ``(name, value, tangent)``; ``steps`` follow
     the topological order; ``wrt`` names the symbol when the direction is a unit vector."""
 
@@ -328,18 +345,10 @@ class ForwardTrace:
                 ["step", "operation", "value", what, "local partials"], rows,
                 f"f = {last} = {_num(self.value)}, derivative = {_num(self.derivative)}")
 
-    def __str__(self) -> str:
-        return _text(*self._cells())
-
-    def __repr__(self) -> str:  # reads like print(); the fields are attributes
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        return _html(*self._cells())
 
 
-@dataclass(frozen=True)
-class ReverseTrace:
+@dataclass(frozen=True, repr=False)
+class ReverseTrace(_Table):
     """Reverse mode step by step: values from the forward sweep, adjoints ∂f/∂hᵢ from the
     backward sweep (``steps`` in topological order; printed last to first), then the
     ``gradient`` with respect to every input."""
@@ -359,14 +368,6 @@ class ReverseTrace:
                 ["step", "operation", "value", "adjoint ∂f/∂hᵢ", "local partials"], rows,
                 f"gradient: {grads}")
 
-    def __str__(self) -> str:
-        return _text(*self._cells())
-
-    def __repr__(self) -> str:  # reads like print(); the fields are attributes
-        return str(self)
-
-    def _repr_html_(self) -> str:
-        return _html(*self._cells())
 
 
 def _text(title: str, headers: list[str], rows: list[list[str]], result: str) -> str:
