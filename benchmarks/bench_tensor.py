@@ -5,6 +5,8 @@ Run from the repository root::
     python benchmarks/bench_tensor.py             # H ∈ {10, 100, 1000}, N ∈ {10³, 10⁵}
     python benchmarks/bench_tensor.py --big       # also H = 1000, N = 10⁵ (GBs of temporaries)
     python benchmarks/bench_tensor.py --quick     # tiny sizes (the smoke test)
+    python benchmarks/bench_tensor.py --sizes 100x1000 --scalarized-limit 100000
+                                                  # one size, scalarized contender too
 
 The workload: L = Σᵢ (b + cᵀσ(b0 + W xᵢ) − tᵢ)² over N points (D = 3), its value and gradient
 with respect to (W, b0, c, b), per call, on arrays already in memory. Contenders:
@@ -15,7 +17,8 @@ with respect to (W, b0, c, b), per call, on arrays already in memory. Contenders
 * ``jax.jit(jax.value_and_grad(loss))`` on CPU in float64, arrays already on the device;
 * HIPS ``autograd.value_and_grad``;
 * the scalarized symdiff gradient (``scalarize`` → scalar ``grad`` → ``lambdify`` math
-  backend), only where N·H ≤ 10⁴ (beyond that building it takes minutes).
+  backend), only where N·H ≤ ``--scalarized-limit`` (10⁴ by default: at H = 100, N = 10³,
+  10⁵ elements, its build takes about 2 minutes and 4 GB).
 
 BLAS runs single-threaded for everyone (the environment variables are set before NumPy loads).
 Calls are interleaved (one round times every contender in turn, each for a calibrated number of
@@ -70,7 +73,8 @@ def backprop(W: Any, b0: Any, c: Any, b: Any, X: Any, t: Any) -> Any:
     return r @ r, (dZ.T @ X, dZ.sum(axis=0), S.T @ g, g.sum())
 
 
-def contenders(L: Any, args: list[Any], values: dict[Any, Any], H: int, N: int
+def contenders(L: Any, args: list[Any], values: dict[Any, Any], H: int, N: int,
+               scalarized_limit: int = 10_000
                ) -> tuple[dict[str, Callable[[], Any]], dict[str, float], int]:
     params = args[:4]
     arrays = [values[a] for a in args]
@@ -106,7 +110,7 @@ def contenders(L: Any, args: list[Any], values: dict[Any, Any], H: int, N: int
 
         af = autograd.value_and_grad(aloss, argnum=[0, 1, 2, 3])
         calls["autograd"] = lambda: af(*arrays)
-    if N * H <= 10_000:
+    if N * H <= scalarized_limit:
         start = time.perf_counter()
         scalar = sd.scalarize(L)
         flat = [s for p in params for s in (element_symbols(p).flat
@@ -153,22 +157,24 @@ def interleaved(calls: dict[str, Callable[[], Any]], rounds: int) -> dict[str, f
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
-def run(sizes: list[tuple[int, int]], rounds: int) -> list[str]:
-    lines = ["| H | N | contender | per call | ÷ backprop | build | ∇ nodes |",
-             "|---:|---:|---|---:|---:|---:|---:|"]
+def run(sizes: list[tuple[int, int]], rounds: int, scalarized_limit: int = 10_000
+        ) -> list[str]:
+    lines = ["| H | N | contender | per call | ÷ backprop | ÷ symdiff | build | ∇ nodes |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|"]
     for H, N in sizes:
         L, args, values = problem(H, N)
-        calls, builds, nodes = contenders(L, args, values, H, N)
+        calls, builds, nodes = contenders(L, args, values, H, N, scalarized_limit)
         error = check(calls)
         if error > 1e-6:
             raise SystemExit(f"contenders disagree at H={H}, N={N}: {error:.1e}")
         medians = interleaved(calls, rounds)
         floor = medians["hand-written backprop"]
+        ours = medians["symdiff (NumPy)"]
         for name, median in medians.items():
             build = f"{builds[name] * 1e3:.0f} ms" if name in builds else ""
             node_text = str(nodes) if name.startswith("symdiff") else ""
             lines.append(f"| {H} | {N:,} | {name} | {_time(median)} | {median / floor:.2f} | "
-                         f"{build} | {node_text} |")
+                         f"{median / ours:.2f} | {build} | {node_text} |")
         print("\n".join(lines[-len(medians):]), flush=True)
     return lines
 
@@ -181,13 +187,28 @@ def _time(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        H, N = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"--sizes: write HxN, e.g. 100x1000, not {text!r}") from None
+    return H, N
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, 3 rounds")
     parser.add_argument("--big", action="store_true", help="also H = 1000, N = 10⁵")
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--sizes", nargs="+", metavar="HxN",
+                        help="run only these sizes, e.g. 100x1000 1000x100000")
+    parser.add_argument("--scalarized-limit", type=int, default=10_000, metavar="N·H",
+                        help="build the scalarized contender up to this many elements N·H")
     args = parser.parse_args(argv)
-    if args.quick:
+    if args.sizes:
+        sizes = [_size(text) for text in args.sizes]
+        rounds = args.rounds
+    elif args.quick:
         sizes, rounds = [(5, 100)], 3
     else:
         sizes = [(H, N) for N in (1_000, 100_000) for H in (10, 100, 1000)
@@ -198,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         jax.config.update("jax_enable_x64", True)  # float64, as the other contenders
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}; {rounds} interleaved "
           f"rounds, medians", flush=True)
-    lines = run(sizes, rounds)
+    lines = run(sizes, rounds, args.scalarized_limit)
     print()
     print("\n".join(lines))
     return 0

@@ -139,10 +139,18 @@ def _cmd_swell(args: argparse.Namespace) -> int:
     elif study == "higher":
         text = swell.format_higher_order(swell.higher_order(
             min(args.n, 10), sympy=not args.no_sympy, budget=args.budget))
+    elif study == "tensor":
+        from ._figures import save_figure
+        from .studies import tensor_swell
+
+        network, logistic = tensor_swell.study(limit=2_000)
+        text = tensor_swell.format_study(network, logistic)
+        if args.plot:
+            save_figure(tensor_swell.figure(network, logistic), args.plot)
     else:
         text = swell.format_study(args.n, budget=args.budget)
     print(text)
-    if args.plot and study in ("logistic", "naive"):
+    if args.plot and study in ("logistic", "naive", "tensor"):
         print(f"plot written to {args.plot}")
     return 0
 
@@ -275,10 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "  modes     one diff per variable (forward) vs grad (reverse)\n"
                     "  naive     a tree-walking differentiator vs the memoized one, timed\n"
                     "  higher    k-th derivatives, k = 1..10\n"
+                    "  tensor    the seed's network and the logistic map as tensor\n"
+                    "            expressions vs written out element by element\n"
                     "  all       everything above\n\n"
                     "columns of the logistic table:\n" + column_help())
     p.add_argument("study", nargs="?", default="logistic",
-                   choices=("logistic", "table1", "modes", "naive", "higher", "all"))
+                   choices=("logistic", "table1", "modes", "naive", "higher", "tensor", "all"))
     p.add_argument("--n", type=int, default=20, help="largest n (default 20)")
     p.add_argument("--budget", type=float, default=10.0,
                    help="seconds SymPy may take per step before its columns stop (default 10)")

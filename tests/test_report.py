@@ -22,7 +22,7 @@ def report(tmp_path_factory):
 
 def test_every_section_and_asset_is_present(report):
     page = report.read_text(encoding="utf-8")
-    assert len(SECTIONS) == 6
+    assert len(SECTIONS) == 7
     for section in SECTIONS:
         assert f'id="{section.anchor}"' in page
         assert section.title.replace("'", "&#x27;") in page
@@ -128,7 +128,7 @@ def test_layout_wraps_code_aligns_captions_and_prints(report):
 
 @pytest.fixture
 def tiny_sections(monkeypatch):
-    """Two fast sections (one writes an asset, the other may fail) instead of the real six."""
+    """Two fast sections (one writes an asset, the other may fail) instead of the real seven."""
     from symdiff.studies import report as module
 
     state = {"fail": False}

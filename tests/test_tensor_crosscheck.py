@@ -113,6 +113,63 @@ def test_tensor_swell_is_constant_while_the_scalarized_graph_grows():
     assert table.splitlines()[0].startswith("| H | N | tensor f")
 
 
+def test_counted_sizes_equal_the_built_ones():
+    from symdiff.tensor import logistic_swell, network_swell
+    sizes = ([1, 2, 3, 6, 11], [1, 4, 9, 13])
+    built = network_swell(*sizes, limit=10**9)
+    counted = network_swell(*sizes, limit=0)
+    assert not any(r.counted for r in built)
+    assert [r.counted for r in counted] == [max(r.sizes) >= 3 for r in counted]
+    assert [(r.scalar_function, r.scalar_gradient) for r in counted] == [
+        (r.scalar_function, r.scalar_gradient) for r in built]
+    built = logistic_swell([1, 2, 5, 40], limit=10**9)
+    counted = logistic_swell([1, 2, 5, 40], limit=0)
+    assert [(r.scalar_function, r.scalar_gradient) for r in counted] == [
+        (r.scalar_function, r.scalar_gradient) for r in built]
+    # Counted far beyond what is built: the exact polynomial (nodes 1 + 5H + 7N + 9NH etc.).
+    big = network_swell([1000], [10_000], limit=0)[0]
+    assert (big.scalar_function, big.scalar_gradient, big.counted) == (90_075_001, 220_070_002,
+                                                                        True)
+
+
+def test_counting_refuses_a_graph_whose_size_is_not_of_degree_one():
+    from symdiff.tensor import counted_size
+
+    def quadratic(sizes):  # sum(outer(x, x)): n² products, not of degree one in n
+        x = Tensor("x", sizes)
+        labels = {s: ((0, i),) for i, s in enumerate(element_symbols(x).flat)}
+        return sd.sum(sd.outer(x, x)), [x], labels
+
+    with pytest.raises(sd.SymdiffError, match="not of degree one"):
+        counted_size(quadratic, (100,))
+
+
+def test_swell_table_marks_counted_rows():
+    from symdiff.tensor import network_swell, swell_table
+    table = swell_table(network_swell([3], [1, 5], limit=5), ["H", "N"]).splitlines()
+    assert table[2].endswith("| built |") and table[3].endswith("| counted |")
+
+
+@pytest.mark.slow
+def test_the_docs_tables_are_what_the_study_prints():
+    from pathlib import Path
+
+    from symdiff.studies import tensor_swell
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "tensors.md").read_text()
+    printed = tensor_swell.format_study(*tensor_swell.study())
+    for table in printed.split("\n\n"):
+        if table.startswith("|"):
+            assert table in docs
+
+
+def test_swell_cli_tensor_study(tmp_path, capsys):
+    from symdiff.cli import main
+    assert main(["swell", "tensor", "--plot", str(tmp_path / "t.svg")]) == 0
+    out = capsys.readouterr().out
+    assert "| 1,000 | 10,000 | 16 | 27 | 90,075,001 | 220,070,002 | counted |" in out
+    assert (tmp_path / "t.svg").read_text().startswith("<?xml")
+
+
 def test_tensor_benchmark_quick_run():
     import os
     import subprocess

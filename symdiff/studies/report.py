@@ -318,6 +318,30 @@ def _swell(ctx: _Context) -> str:
             + _pre(swell.format_forward_vs_reverse(modes), "grid"))
 
 
+@_section("tensor-swell", "Swell at tensor level: the network in matrix form",
+          "Written out unit by unit and point by point, the network's loss over N data "
+          "points with H hidden units has a graph that grows as N·H, and so does its "
+          "gradient. Written as the source notes end, in matrix form, "
+          "L = Σ (b + σ(X Wᵀ + b0) c − t)², the loss and its gradient (∂L/∂W, ∂L/∂b0, ∂L/∂c, "
+          "∂L/∂b, in matrix form) have the same few nodes at every size. The same holds for "
+          "the logistic map applied to every entry of a vector.")
+def _tensor_swell(ctx: _Context) -> str:
+    from . import tensor_swell
+
+    limit = 200 if ctx.quick else 2_000
+    network, logistic = tensor_swell.study(limit)
+    from .._figures import save_figure
+
+    save_figure(tensor_swell.figure(network, logistic), ctx.asset("tensor-swell.svg"))
+    return (f"<p>Scalarized graphs are built up to {limit:,} elements (N·H or n) and counted "
+            "exactly beyond, without building them (their size is a polynomial of degree "
+            "one in each size, solved from small built graphs and checked on others; "
+            "see docs/tensors.md).</p>"
+            + _pre(tensor_swell.format_study(network, logistic), "grid")
+            + _img("assets/tensor-swell.svg", "Gradient nodes: tensor (flat) against "
+                   "scalarized (growing as N·H and n); open markers counted", "90%"))
+
+
 @_section("pictures", "Tree view versus DAG view of the same derivative",
           "Here is the derivative of the logistic map l₃ drawn twice. As a tree (what "
           "naive symbolic differentiation writes) every shared subexpression is repeated; as "

@@ -13,6 +13,9 @@ text by another, so the command line, the report and the docs print the same thi
   a tree walk without memoization: exponential seconds, not only exponential nodes.
 * :func:`higher_order` / :func:`format_higher_order` — dᵏ/dxᵏ for k = 1..10.
 * :func:`plot_sweep`, :func:`plot_timing` — log-scale figures (SVG or PNG, by file suffix).
+* swell at tensor level (the last section of :func:`format_study`): the seed's network and the
+  logistic map as tensor expressions against the same written out element by element —
+  :mod:`symdiff.studies.tensor_swell`.
 
 :data:`COLUMNS` explains every column of the sweep table. SymPy's columns are measured while a
 step stays within a time budget (``budget`` seconds, 10 by default) and left blank after.
@@ -714,9 +717,12 @@ def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
 
 
 def format_study(n: int = 20, *, budget: float = 10.0, naive_n: int = 16,
-                 orders: int = 10) -> str:
+                 orders: int = 10, tensor_limit: int = 2_000) -> str:
     """The whole study as text: Table 1, the sweep, forward vs reverse, naive vs memoized,
-    higher order."""
+    higher order, and swell at tensor level (scalarized graphs built up to ``tensor_limit``
+    elements, counted exactly beyond)."""
+    from . import tensor_swell
+
     sections = [
         ("Table 1", format_table_one()),
         ("Logistic map sweep", format_sweep(logistic_sweep(n, budget=budget))),
@@ -724,5 +730,6 @@ def format_study(n: int = 20, *, budget: float = 10.0, naive_n: int = 16,
          format_forward_vs_reverse(forward_vs_reverse())),
         ("Naive vs memoized differentiation", format_naive(naive_vs_memoized(naive_n))),
         ("Higher-order derivatives", format_higher_order(higher_order(orders, budget=budget))),
+        ("Swell at tensor level", tensor_swell.format_study(*tensor_swell.study(tensor_limit))),
     ]
     return "\n\n".join(f"## {title}\n\n{text}" for title, text in sections)

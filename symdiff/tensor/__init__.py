@@ -7,7 +7,15 @@ from ._dask import dask_sum
 from ._grad import diff, grad, hessian, hvp, jacobian
 from ._print import tensor_latex, tensor_text
 from ._scalarize import element_symbols, scalar_values, scalarize
-from ._swell import SwellRow, logistic_swell, network_swell, node_count, swell_table
+from ._swell import (
+    MAX_SCALARIZED,
+    SwellRow,
+    counted_size,
+    logistic_swell,
+    network_swell,
+    node_count,
+    swell_table,
+)
 from ._texpr import (
     Tensor,
     TensorConstant,
@@ -37,13 +45,13 @@ from ._texpr import (
 )
 from ._tops import TENSOR_OPS, TensorOp
 
-__all__ = ["broadcast_to", "concatenate", "dask_sum", "det", "diag", "diff", "dot", "einsum",
-           "element_symbols", "eye", "full", "grad", "hessian", "hvp", "inv", "jacobian", "logdet",
-           "logistic_swell", "matmul", "mean", "network_swell", "node_count", "norm", "ones",
-           "outer", "reshape", "scalar_values", "scalarize", "shape_of", "stack", "swell_table",
-           "SwellRow", "Tensor", "tensor_function", "tensor_latex", "TENSOR_OPS", "tensor_source",
-           "tensor_text", "TensorConstant", "TensorExpr", "TensorOp", "trace", "transpose", "tsum",
-           "zeros"]
+__all__ = ["broadcast_to", "concatenate", "counted_size", "dask_sum", "det", "diag", "diff", "dot",
+           "einsum", "element_symbols", "eye", "full", "grad", "hessian", "hvp", "inv", "jacobian",
+           "logdet", "logistic_swell", "matmul", "MAX_SCALARIZED", "mean", "network_swell",
+           "node_count", "norm", "ones", "outer", "reshape", "scalar_values", "scalarize",
+           "shape_of", "stack", "swell_table", "SwellRow", "Tensor", "tensor_function",
+           "tensor_latex", "TENSOR_OPS", "tensor_source", "tensor_text", "TensorConstant",
+           "TensorExpr", "TensorOp", "trace", "transpose", "tsum", "zeros"]
 
 # The core's diff/grad/jacobian/hessian hand tensor arguments to these (it cannot import this
 # package, which sits above it).
