@@ -37,6 +37,7 @@ from ._expr import (
     natural_key,
     symbols,
 )
+from ._functions import Function, Lambda
 from ._measure import (
     OpCounts,
     ProgramSize,
@@ -125,6 +126,8 @@ __all__ = [
 __all__ += ["optimize", "ScipyProblem", "scipy_problem"]
 __all__ += ["color", "hessian_sparsity", "JacobianRows", "jacobian_costs", "jacobian_sparsity",
             "SparseMatrix"]
+# Undefined functions (issue 12).
+__all__ += ["Function", "Lambda"]
 # Tensors and matrix calculus (issue 11).
 __all__ += ["broadcast_to", "concatenate", "dask_sum", "det", "diag", "dot", "einsum", "eye",
             "hvp", "inv", "logdet", "matmul", "mean", "norm", "ones", "outer", "reshape",

@@ -38,6 +38,8 @@ def apply_float(op: Any, args: tuple[float, ...]) -> float:
     """``op.evaluate(*args)``, with math's exceptions turned into :class:`DomainError`."""
     try:
         return op.evaluate(*args)
+    except EvaluationError:
+        raise  # the op's own message (an undefined function has no value)
     except ZeroDivisionError:
         raise DomainError(f"division by zero in {op.name}{args}") from None
     except OverflowError:

@@ -98,7 +98,9 @@ class Expr:
         program = lower(self)
         code: list[tuple[Any, ...]] = [node._leaf_key() for node in program.nodes
                                        if not node.args]
-        code += [(eq.op.name, *eq.args) for eq in program.equations]
+        # Table ops by name; ops made on demand (undefined functions) pickle themselves.
+        code += [(eq.op if eq.op.family else eq.op.name, *eq.args)
+                 for eq in program.equations]
         return _rebuild, (code, program.output_slots[0])
 
     def _leaf_key(self) -> tuple[Any, ...]:
@@ -633,6 +635,10 @@ def apply(op: Op, *args: ExprLike) -> Expr:
 class _SymbolicFunctions:
     """The namespace ``F`` that partial-derivative rules call, building nodes."""
 
+    def __call__(self, op: Op, *args: Expr) -> Expr:
+        """``op(*args)`` for an op outside the table (an undefined function's derivative)."""
+        return apply(op, *args)
+
     def __getattr__(self, name: str) -> Callable[..., Expr]:
         try:
             op = _ops.OPS[name]
@@ -749,13 +755,24 @@ def cse(exprs: Roots, three_address: bool = False) -> Program:
 
 
 def substitute(expr: Expr, mapping: Mapping[Any, ExprLike]) -> Expr:
-    """``expr`` with symbols replaced (keys: symbols or names), rebuilt in one pass."""
-    by_name = {}
+    """``expr`` with symbols replaced (keys: symbols or names), rebuilt in one pass, all at
+    once. A key may also be an undefined function (:class:`symdiff.Function`, or its name)
+    whose value is a :class:`symdiff.Lambda` (or another ``Function``): its applications and
+    their derivative nodes become the concrete function and its derivatives."""
+    by_name: dict[str, Expr] = {}
+    functions: dict[str, Any] = {}
     for key, value in mapping.items():
         name = key if isinstance(key, str) else getattr(key, "name", None)
-        if name is None:
-            raise ConversionError(f"substitution key {key!r} is not a symbol or a name")
-        by_name[name] = as_expr(value)
+        if not isinstance(name, str):
+            raise ConversionError(f"substitution key {key!r} is not a symbol, a function "
+                                  f"or a name")
+        if hasattr(value, "_symdiff_apply_"):  # a Lambda or a Function
+            functions[name] = value
+        elif getattr(key, "_symdiff_apply_", None) is not None:
+            raise ConversionError(f"the function {name} can only be replaced by a function "
+                                  f"(symdiff.Lambda or symdiff.Function), not {value!r}")
+        else:
+            by_name[name] = as_expr(value)
     new: dict[Expr, Expr] = {}
     for node in toposort((expr,)):
         if node.op is SYMBOL:
@@ -763,7 +780,10 @@ def substitute(expr: Expr, mapping: Mapping[Any, ExprLike]) -> Expr:
         elif node.op is CONST:
             new[node] = node
         else:
-            new[node] = apply(node.op, *(new[a] for a in node.args))
+            args = [new[a] for a in node.args]
+            function = functions.get(getattr(node.op, "function", "")) if functions else None
+            new[node] = (apply(node.op, *args) if function is None else
+                         as_expr(function._symdiff_apply_(node.op, args)))
     return new[expr]
 
 
@@ -778,5 +798,6 @@ def _rebuild(code: list[tuple[Any, ...]], output: int = -1) -> Expr:
         elif head == "named":
             built.append(NamedConstant(_ops.get_op(instruction[1])))
         else:
-            built.append(apply(_ops.get_op(head), *(built[i] for i in instruction[1:])))
+            op = head if isinstance(head, Op) else _ops.get_op(head)
+            built.append(apply(op, *(built[i] for i in instruction[1:])))
     return built[output]

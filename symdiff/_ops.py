@@ -65,6 +65,7 @@ class Op:
     variants: other argument counts, ``{count: rule(F, *args)}`` building the expression
     (``log(x, base) = log(x)/log(base)``).
     aliases: other spellings the parser accepts (SymPy's ``Abs``, NumPy's ``arctan``).
+    family: the family of an op made on demand (undefined functions), "" for table ops.
     """
 
     name: str
@@ -95,6 +96,10 @@ class Op:
     fold: Callable[..., Any] | None = None
     variants: dict[int, Rule] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    # A family of ops made on demand rather than listed in the table (``"undefined"``: the
+    # undefined functions f, k and their derivative ops, symdiff/_undefined.py). A consumer's
+    # table holds one entry per family; the family's ops have no numeric value and no code.
+    family: str = ""
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"

@@ -25,12 +25,15 @@ from typing import Any, cast
 from . import _ops
 from ._errors import ParseError, SymdiffError
 from ._expr import Constant, Expr, NamedConstant, Symbol, apply, call, neg
+from ._undefined import is_short_name, undefined_op
 
 __all__ = ["parse"]
 
 _TOKENS = r"""
     (?P<space>[ \t\r\f\v]+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<derivative>D\[[ ]*\d+(?:[ ]*,[ ]*\d+)*[ ]*\]\([ ]*(?:[^\W\d]\w*|`(?:[^`]|``)+`)[ ]*\))
+  | (?P<primed>(?:[^\W\d]\w*|`(?:[^`]|``)+`)'+)
   | (?P<name>[^\W\d]\w*)
   | (?P<quoted>`(?:[^`]|``)+`)
   | (?P<ref>\$\d+)
@@ -92,11 +95,18 @@ def _suggestion(name: str) -> str:
     return f" (did you mean {' or '.join(canonical)}?)" if canonical else ""
 
 
+def _unquote(name: str) -> str:
+    return name[1:-1].replace("``", "`") if name.startswith("`") else name
+
+
 class _Parser:
-    def __init__(self, text: str, symbols: frozenset[str] = frozenset()) -> None:
+    def __init__(self, text: str, symbols: frozenset[str] = frozenset(),
+                 functions: frozenset[str] = frozenset()) -> None:
         self.text = text
         self.refs: dict[str, Expr] = {}
         self.symbols = symbols
+        self.functions = functions
+        self.arities: dict[str, tuple[int, int]] = {}  # undefined function → (arity, pos)
         self.binary = {t: (op.precedence, op.right_associative, functools.partial(apply, op))
                        for t, op in _infix().items()}
 
@@ -118,6 +128,37 @@ class _Parser:
 
     def error(self, message: str, pos: int) -> ParseError:
         return ParseError(message, self.text, pos)
+
+    def undefined(self, name: str, counts: tuple[int, ...] | None, pos: int) -> Any:
+        """A builder of an undefined function's call (or of its derivative's, ``counts``):
+        its arity is fixed by its first use in the text."""
+
+        def build(*args: Expr) -> Expr:
+            arity = len(args) if counts is None else len(counts)
+            if len(args) != arity:
+                raise SymdiffError(f"{name}'s derivative {'[' + ', '.join(map(str, counts or ()))}"
+                                   f"] is of a function of {arity} argument(s), called with "
+                                   f"{len(args)}")
+            first = self.arities.setdefault(name, (arity, pos))
+            if first[0] != arity:
+                raise SymdiffError(f"the undefined function {name} takes {first[0]} "
+                                   f"argument(s) (its first use at position {first[1]}), "
+                                   f"not {arity}")
+            return apply(undefined_op(name, arity, counts), *args)
+
+        return build
+
+    def head(self, kind: str, value: str, pos: int) -> tuple[str, Any]:
+        """The name and builder of a call whose head is a derivative, ``f'`` or
+        ``D[1, 0](k)``."""
+        if kind == "primed":
+            bare = value.rstrip("'")
+            name, order = _unquote(bare), len(value) - len(bare)
+            return name, self.undefined(name, (order,), pos)
+        indices, _, rest = value[2:].partition("]")
+        name = _unquote(rest.strip()[1:-1].strip())
+        counts = tuple(int(c) for c in indices.split(","))
+        return name, self.undefined(name, counts, pos)
 
     def statements(self, tokens: list[tuple[str, str, int]]) -> Expr:
         result: Expr | None = None
@@ -176,17 +217,33 @@ class _Parser:
                     except SymdiffError as exc:
                         raise self.error(str(exc), pos) from None
                     expect_operand = False
-                elif kind == "name" and i + 1 < n and tokens[i + 1][0] == "lparen":
-                    op = self.function(value)
+                elif kind in ("name", "quoted", "primed", "derivative") and (
+                        i + 1 < n and tokens[i + 1][0] == "lparen"):
+                    op: Any = self.function(value) if kind == "name" else None
+                    if kind in ("primed", "derivative"):
+                        value, op = self.head(kind, value, pos)
+                    elif kind == "quoted" or (op is None and (
+                            value in self.functions or (is_short_name(value) and value not in
+                                                        self.symbols))):
+                        value = _unquote(value)
+                        op = self.undefined(value, None, pos)
                     if op is None:
                         if value in _ops.CONSTANTS or value in self.symbols:
                             raise self.error(f"{value!r} is not a function (write {value}*(...) "
                                              f"for a product)", pos)
-                        raise self.error(f"unknown function {value!r}{_suggestion(value)}", pos)
+                        hint = _suggestion(value) or (
+                            f": for an undefined function of that name, declare it "
+                            f"(parse(text, functions={value!r})) or write `{value}`(...)")
+                        raise self.error(f"unknown function {value!r}{hint}", pos)
                     stack.append(("call", op, 1, pos))
                     i += 1
                     if i + 1 < n and tokens[i + 1][0] == "rparen":
-                        raise self.error(f"{value}() needs {op.arity} argument(s)", pos)
+                        needs = (f"{op.arity} argument(s)" if isinstance(op, _ops.Op)
+                                 else "at least one argument")
+                        raise self.error(f"{value}() needs {needs}", pos)
+                elif kind in ("primed", "derivative"):
+                    raise self.error(f"{value} is a derivative of an undefined function: call "
+                                     f"it with its arguments, {value}(x)", pos)
                 elif kind == "name":
                     values.append(self.name(value, pos))
                     expect_operand = False
@@ -229,7 +286,8 @@ class _Parser:
                         args = values[-count:]
                         del values[-count:]
                         try:
-                            values.append(call(op, *args))
+                            values.append(call(op, *args) if isinstance(op, _ops.Op)
+                                          else op(*args))
                         except SymdiffError as exc:
                             raise self.error(str(exc), open_pos) from None
             else:
@@ -262,11 +320,22 @@ def _names(given: Any, what: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def parse(text: str, symbols: Any = None) -> Expr:
+def parse(text: str, symbols: Any = None, functions: Any = None) -> Expr:
     """Read an expression from text; the inverse of ``str(expr)``.
 
     ``symbols`` (names or symbols, or one string of names) are always read as symbols, even
     where a name would otherwise mean a constant: ``e`` is Euler's number unless declared.
+
+    A call of a name that is no symdiff function is an undefined function
+    (:class:`symdiff.Function`) when the name is one letter, optionally followed by digits
+    (``f(x)``, ``k(x, y)``, ``g2(t)``), is declared in ``functions`` (names or
+    ``Function`` objects), or is written in backquotes (```phi`(x)``); any other unknown
+    name is an error that names the closest known functions. Derivatives read as they print:
+    ``f'(x)``, ``f''(x)``, ``D[4](f)(x)``, ``D[1, 0](k)(x, y)``. Within one text a function
+    keeps the number of arguments of its first use.
+
+    >>> print(parse("f(x)*g(x)").diff("x"))
+    f'(x)*g(x) + f(x)*g'(x)
 
     >>> parse("x*y") is parse("x*y")
     True
@@ -280,5 +349,5 @@ def parse(text: str, symbols: Any = None) -> Expr:
     """
     if not isinstance(text, str):
         raise ParseError(f"parse() needs a string, not {type(text).__name__}")
-    parser = _Parser(text, _names(symbols, "symbols"))
+    parser = _Parser(text, _names(symbols, "symbols"), _names(functions, "functions"))
     return parser.statements(_tokenize(text))

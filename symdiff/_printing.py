@@ -31,7 +31,7 @@ from ._program import lower, set_printer
 from ._traversal import toposort, tree_sizes
 
 __all__ = ["to_text", "to_latex", "symbol_text", "symbol_latex", "number_text", "shared_names",
-           "render_with_names", "INLINE_TREE_LIMIT", "LATEX", "Latex",
+           "render_with_names", "INLINE_TREE_LIMIT", "LATEX", "LATEX_FAMILIES", "Latex",
            "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
            "DISPLAY_LATEX_MAX_NODES"]
 
@@ -319,9 +319,53 @@ LATEX: dict[str, LatexRule] = {
 }
 
 
+def _undefined_latex(op: Any) -> LatexRule:
+    r"""An undefined function and its derivatives: ``f{\left(x\right)}``; Leibniz notation
+    when the arguments are distinct symbols (``\frac{d}{d x} f{\left(x\right)}``,
+    ``\frac{\partial^{2}}{\partial x \partial y} k{\left(x, y\right)}``), else primes for one
+    argument (``f'{\left(g{\left(x\right)}\right)}``, ``f^{(4)}``) and ``\partial_{i}``
+    for several (``\partial_{1} k{\left(g, h\right)}``, 1-based)."""
+    head = symbol_latex(op.function)
+    counts, order = op.counts, sum(op.counts)
+
+    def rule(*operands: Operand) -> Latex:
+        inner: list[Any] = []
+        for i, operand in enumerate(operands):
+            inner.extend((", ", *operand.plain()) if i else operand.plain())
+        call = (r"{\left(", *inner, r"\right)}")
+        if order == 0:
+            return Latex((head, *call))
+        refs = [o.ref for o in operands]
+        symbolic = all(getattr(getattr(r, "op", None), "name", "") == "symbol" for r in refs)
+        if symbolic and len(set(refs)) == len(refs):
+            d = "d" if len(counts) == 1 else r"\partial"
+            top = d if order == 1 else f"{d}^{{{order}}}"
+            bottom: list[Any] = []
+            for ref, count in zip(refs, counts, strict=True):
+                if count:
+                    bottom.extend((" " if bottom else "", d, " ", ref,
+                                   f"^{{{count}}}" if count > 1 else ""))
+            return Latex((r"\frac{", top, "}{", *bottom, "} ", head, *call), PREC_MUL - 1)
+        if len(counts) == 1:
+            mark = "'" * order if order <= 3 else f"^{{({order})}}"
+            return Latex((head, mark, *call))
+        partials = " ".join(rf"\partial_{{{i + 1}}}" + (f"^{{{c}}}" if c > 1 else "")
+                            for i, c in enumerate(counts) if c)
+        return Latex((partials, " ", head, *call), PREC_MUL - 1)
+
+    return rule
+
+
+#: Rules for a whole family of ops made on demand: family → ``factory(op) -> rule``.
+LATEX_FAMILIES: dict[str, Callable[[Any], LatexRule]] = {"undefined": _undefined_latex}
+
+
 def latex_rule(op: Any) -> LatexRule:
-    """How the LaTeX printer writes ``op``: its entry in :data:`LATEX`, else the template the
-    op was registered with, else ``\\operatorname{name}\\left(a, b\\right)`` by name."""
+    """How the LaTeX printer writes ``op``: its entry in :data:`LATEX` (or its family's in
+    :data:`LATEX_FAMILIES`), else the template the op was registered with, else
+    ``\\operatorname{name}\\left(a, b\\right)`` by name."""
+    if op.family and op.family in LATEX_FAMILIES:
+        return LATEX_FAMILIES[op.family](op)
     rule = LATEX.get(op.name)
     if rule is not None:
         return rule

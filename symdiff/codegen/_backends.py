@@ -150,7 +150,7 @@ class Backend:
         declared = getattr(op, self.family, "")
         if declared:
             return declared
-        if op.kind == "function":
+        if op.kind == "function" and not op.family:  # a family's ops have no code
             return f"{{m}}.{op.name}({', '.join(f'{{{i}}}' for i in range(op.arity))})"
         return ""
 

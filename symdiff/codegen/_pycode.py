@@ -290,6 +290,8 @@ class _Template:
         text = backend.template(op)
         self.module = backend.module
         if not text:
+            if op.family:  # an undefined function: its doc says to substitute it first
+                raise SymdiffError(f"cannot compile {op.name}(...): {op.doc}")
             raise SymdiffError(f"op {op.name!r} has no {backend.name} code template")
         # The module's functions are imported by name (from math import exp): shorter code,
         # and a global lookup instead of a global and an attribute lookup per call.
