@@ -29,9 +29,12 @@ class UsageError(SymdiffError):
 
 # --- argument helpers ---------------------------------------------------------------------
 
-def _expression(text: str, declared: Sequence[str] = ()) -> Expr:
-    # The variables the command names are symbols even where a name means a constant (e).
-    return parse(text, symbols=list(declared) or None)
+def _expression(text: str, declared: Sequence[str] = (), functions: str | None = None
+                ) -> Expr:
+    # The variables the command names are symbols even where a name means a constant (e);
+    # --functions declares longer names as undefined functions (one-letter ones always are).
+    return parse(text, symbols=list(declared) or None,
+                 functions=functions.replace(",", " ") if functions else None)
 
 
 def _symbols(text: str) -> list[Symbol]:
@@ -70,7 +73,7 @@ def _progress(enabled: bool) -> Callable[[str], None] | None:
 # --- subcommands --------------------------------------------------------------------------
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    expr = _expression(args.expr, [args.var])
+    expr = _expression(args.expr, [args.var], args.functions)
     var = Symbol(args.var)
     if var not in expr.free_symbols and not args.allow_absent:
         names = ", ".join(s.name for s in expr.free_symbols) or "none"
@@ -89,7 +92,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_grad(args: argparse.Namespace) -> int:
-    expr = _expression(args.expr)
+    expr = _expression(args.expr, functions=args.functions)
     wrt = _symbols(args.wrt) if args.wrt else list(expr.free_symbols)
     partials = grad(expr, wrt)
     at = _point(args.at)
@@ -261,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sizes", action="store_true", help="report DAG and tree sizes on stderr")
     p.add_argument("--allow-absent", action="store_true",
                    help="differentiate even if VAR does not occur (the result is 0)")
+    p.add_argument("--functions", metavar="NAMES",
+                   help="names of undefined functions, comma-separated (one-letter names such "
+                        "as f(x), k(x, y) are undefined functions without it)")
 
     p = sub.add_parser("grad", help="print a gradient (symbolic reverse mode)",
                        description="All partial derivatives of EXPR, sharing one graph.")
@@ -270,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of text")
     p.add_argument("--cse", action="store_true",
                    help="also print the gradient as a straight-line program")
+    p.add_argument("--functions", metavar="NAMES",
+                   help="names of undefined functions, comma-separated (one-letter names such "
+                        "as f(x), k(x, y) are undefined functions without it)")
 
     from .studies.swell import column_help
 

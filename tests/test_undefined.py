@@ -229,3 +229,90 @@ def test_random_compositions_substitute_after_differentiating(e):
         a, b = after.evaluate(x=0.3, y=-0.6), before.evaluate(x=0.3, y=-0.6)
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     assert parse(str(e)) is e
+
+
+# --- SymPy both ways ------------------------------------------------------------------------
+
+sympy = pytest.importorskip("sympy")
+
+
+def _same(a, b):
+    return sympy.expand((a - b).doit()) == 0 or sympy.simplify((a - b).doit()) == 0
+
+
+def test_to_sympy_writes_function_derivative_and_subs():
+    F, G = sympy.Function("f"), sympy.Function("g")
+    X = sympy.Symbol("x")
+    assert symdiff.to_sympy(f(x)) == F(X)
+    assert symdiff.to_sympy(diff(f(x), x, 2)) == sympy.Derivative(F(X), (X, 2))
+    assert symdiff.to_sympy(diff(k(x, y), x, y)) == sympy.Derivative(
+        sympy.Function("k")(X, sympy.Symbol("y")), X, sympy.Symbol("y"))
+    chain = symdiff.to_sympy(diff(f(g(x)), x))
+    assert chain.has(sympy.Subs) and _same(chain, sympy.diff(F(G(X)), X))
+
+
+def test_from_sympy_reads_sympys_own_derivatives():
+    F, G = sympy.Function("f"), sympy.Function("g")
+    X = sympy.Symbol("x")
+    assert symdiff.from_sympy(F(X)) is f(x)
+    assert symdiff.from_sympy(sympy.Derivative(F(X), X, 3)) is diff(f(x), x, 3)
+    xi = sympy.Dummy("xi")
+    subs = sympy.Subs(sympy.Derivative(F(xi), xi), xi, G(X))
+    assert symdiff.from_sympy(subs) is diff(f(x), x).subs({x: g(x)})
+    assert symdiff.from_sympy(sympy.diff(F(G(X)), X)) is diff(f(g(x)), x) or _same(
+        symdiff.to_sympy(symdiff.from_sympy(sympy.diff(F(G(X)), X))),
+        symdiff.to_sympy(diff(f(g(x)), x)))
+    with pytest.raises(symdiff.ConversionError, match="already a symdiff function"):
+        symdiff.from_sympy(sympy.Function("E")(X))
+    with pytest.raises(symdiff.ConversionError, match="by symbols only"):
+        symdiff.from_sympy(sympy.Derivative(F(X), (X, sympy.Symbol("n"))))
+
+
+@pytest.mark.parametrize("node", [
+    f(x), diff(f(x), x), diff(f(x), x, 5), diff(f(g(x)), x).args[1], diff(k(x, y), x, 2, y),
+    diff(k(x, x), x).args[0], diff(k(x, x**2), x).args[0], Function("phi")(2 * x),
+])
+def test_single_nodes_round_trip_through_sympy(node):
+    assert symdiff.from_sympy(symdiff.to_sympy(node)) is node
+
+
+@pytest.mark.parametrize("e", [
+    f(g(x)), f(x) * g(x), f(x) / g(x), k(g(t), h(t)), k(x, x**2), f(f(x)) * k(x, y),
+    symdiff.sin(f(x) * y) + symdiff.exp(k(y, x)),
+])
+def test_diff_agrees_with_sympy_diff(e):
+    for var in e.free_symbols:
+        ours = symdiff.to_sympy(diff(e, var))
+        theirs = sympy.diff(symdiff.to_sympy(e), sympy.Symbol(var.name))
+        assert _same(ours, theirs)
+        back = symdiff.from_sympy(theirs)
+        assert _same(symdiff.to_sympy(back), ours)
+    assert _same(symdiff.to_sympy(diff(e, *e.free_symbols)),
+                 sympy.diff(symdiff.to_sympy(e), *(sympy.Symbol(s.name) for s in e.free_symbols)))
+
+
+@given(compositions(depth=3))
+def test_random_compositions_agree_with_sympy(e):
+    for var in (x, y):
+        ours = symdiff.to_sympy(diff(e, var))
+        theirs = sympy.diff(symdiff.to_sympy(e), sympy.Symbol(var.name))
+        assert _same(ours, theirs)
+
+
+# --- the command line ----------------------------------------------------------------------
+
+def test_cli_prints_the_product_rule(capsys):
+    from symdiff.cli import main
+
+    assert main(["diff", "f(x)*g(x)", "x"]) == 0
+    assert capsys.readouterr().out.strip() == "f'(x)*g(x) + f(x)*g'(x)"
+    assert main(["diff", "phi(x)", "x", "--functions", "phi", "--latex"]) == 0
+    assert capsys.readouterr().out.strip() == r"\frac{d}{d x} \phi{\left(x\right)}"
+    assert main(["diff", "f(g(x))", "x", "--simplify"]) == 0
+    assert capsys.readouterr().out.strip() in ("g'(x)*f'(g(x))", "f'(g(x))*g'(x)")
+    assert main(["grad", "k(x, y)*x", "--wrt", "y"]) == 0
+    assert "x*D[0, 1](k)(x, y)" in capsys.readouterr().out
+    assert main(["diff", "arctn(x)", "x"]) != 0
+    assert "did you mean atan" in capsys.readouterr().err
+    assert main(["grad", "f(x)", "--at", "x=1"]) != 0
+    assert "undefined function" in capsys.readouterr().err

@@ -43,11 +43,15 @@ from .._expr import (
     neg,
     power,
     sub,
+    substitute,
 )
+from .._program import lower
+from .._sweeps import EXPRESSIONS, forward
 from .._traversal import toposort
+from .._undefined import undefined_op
 
 __all__ = ["to_sympy", "from_sympy", "simplify", "rebuild", "op_function", "ARITHMETIC",
-           "TO_SYMPY", "FROM_SYMPY"]
+           "TO_SYMPY", "FROM_SYMPY", "SYMPY_FAMILIES"]
 
 
 # --- op → SymPy -------------------------------------------------------------------------------
@@ -87,10 +91,50 @@ def _truth(sp: Any, value: Any) -> Any:
     return sp.Ne(value, 0)
 
 
+def _undefined_to_sympy(sp: Any, op: Any, *args: Any) -> Any:
+    """An undefined function ``f(a)`` is ``sympy.Function("f")(a)``; a derivative node is a
+    ``Derivative`` in the arguments that are symbols found nowhere else among the arguments,
+    and SymPy's own ``Subs(Derivative(f(ξ), ξ), ξ, a)`` form for the others (what
+    ``sympy.diff(f(g(x)), x)`` makes)."""
+    function = sp.Function(op.function)
+    if not op.order:
+        return function(*args)
+    call = list(args)
+    variables: list[tuple[Any, int]] = []
+    dummies: list[Any] = []
+    points: list[Any] = []
+    for i, (arg, count) in enumerate(zip(args, op.counts, strict=True)):
+        if not count:
+            continue
+        elsewhere = any(arg in getattr(b, "free_symbols", ()) for j, b in enumerate(args)
+                        if j != i)
+        if isinstance(arg, sp.Symbol) and not elsewhere:
+            variables.append((arg, count))
+            continue
+        xi = sp.Dummy(f"xi_{i + 1}")
+        call[i] = xi
+        variables.append((xi, count))
+        dummies.append(xi)
+        points.append(arg)
+    derivative = sp.Derivative(function(*call), *variables)
+    return sp.Subs(derivative, tuple(dummies), tuple(points)) if dummies else derivative
+
+
+#: How whole families of ops made on demand are written in SymPy: family →
+#: ``builder(sympy, op, *args)`` (undefined functions: ``Function``, ``Derivative``, ``Subs``).
+SYMPY_FAMILIES: dict[str, Callable[..., Any]] = {"undefined": _undefined_to_sympy}
+
+
 def _sympy_builder(op: _ops.Op) -> Callable[..., Any]:
-    """The SymPy callable for a function op: its :data:`TO_SYMPY` entry, else by name."""
+    """The SymPy callable for a function op: its :data:`TO_SYMPY` entry (or its family's in
+    :data:`SYMPY_FAMILIES`), else by name."""
     import sympy
 
+    if op.family:
+        family = SYMPY_FAMILIES.get(op.family)
+        if family is None:
+            raise ConversionError(f"op {op.name!r} has no SymPy counterpart")
+        return functools.partial(family, sympy, op)
     builder = TO_SYMPY.get(op.name)
     if builder is not None:
         return functools.partial(builder, sympy)
@@ -411,6 +455,7 @@ def from_sympy(expr: Any) -> Expr:
     by_class = _classes()
     convert: dict[Any, Expr] = {}
     recognised: dict[Any, tuple[_ops.Op, tuple[Any, ...]]] = {}
+    aliases: dict[Any, Any] = {}
     # Iterative post-order over SymPy's (shared) expression graph.
     stack: list[tuple[Any, bool]] = [(expr, False)]
     while stack:
@@ -418,7 +463,9 @@ def from_sympy(expr: Any) -> Expr:
         if node in convert:
             continue
         if ready:
-            if node in recognised:
+            if node in aliases:
+                convert[node] = convert[aliases[node]]
+            elif node in recognised:
                 op, operands = recognised[node]
                 convert[node] = apply(op, *(convert[a] for a in operands))
             else:
@@ -426,12 +473,22 @@ def from_sympy(expr: Any) -> Expr:
             continue
         stack.append((node, True))
         children: tuple[Any, ...] = node.args
-        for op, match in matchers:
-            found = match(sympy, node)
-            if found is not None:
-                recognised[node] = (op, found)
-                children = found
-                break
+        if isinstance(node, sympy.Derivative):
+            by_symbols = _by_symbols(sympy, node)
+            if by_symbols is not node:
+                aliases[node] = by_symbols  # Derivative(f(g(x)), g(x)) as a Subs
+                children = (by_symbols,)
+            else:
+                children = (node.expr,)  # its variables are symbols, its counts integers
+        elif isinstance(node, sympy.Subs):
+            children = (node.expr, *node.point)
+        else:
+            for op, match in matchers:
+                found = match(sympy, node)
+                if found is not None:
+                    recognised[node] = (op, found)
+                    children = found
+                    break
         stack.extend((a, False) for a in reversed(children) if a not in convert)
     return convert[expr]
 
@@ -452,7 +509,20 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
 
     args = node.args
     if isinstance(node, sympy.Symbol):
-        return Symbol(node.name)
+        return _symbol(sympy, node)
+    if isinstance(node, sympy.Derivative):
+        result = convert[node.expr]
+        for variable, count in node.variable_count:
+            if not isinstance(variable, sympy.Symbol) or not isinstance(count, (int,
+                                                                                sympy.Integer)):
+                raise ConversionError(f"symdiff differentiates by symbols only, a whole "
+                                      f"number of times: not {node}")
+            result = _derivative(result, _symbol(sympy, variable), int(count))
+        return result
+    if isinstance(node, sympy.Subs):
+        return substitute(convert[node.expr], {
+            _symbol(sympy, v): convert[p] for v, p in zip(node.variables, node.point,
+                                                          strict=True)})
     named = by_class.get(node) if not args else None
     if named is not None and named.kind == "leaf":
         return NamedConstant(named)  # sympy.pi, sympy.E
@@ -487,9 +557,54 @@ def _convert_one(node: Any, convert: dict[Any, Expr], by_class: dict[Any, _ops.O
         for arg in args[1:]:
             result = apply(op, result, convert[arg])
         return result
+    if op is None and isinstance(node, sympy.core.function.AppliedUndef):
+        # SymPy's undefined function (one symdiff's table does not stand for by name)
+        return apply(undefined_op(node.func.__name__, len(args)), *(convert[a] for a in args))
     if op is None or len(args) != op.arity:
         raise ConversionError(f"symdiff has no op for SymPy's {type(node).__name__}")
     return apply(op, *(convert[a] for a in args))
+
+
+def _by_symbols(sp: Any, node: Any) -> Any:
+    """A ``Derivative`` by symbols only: SymPy writes ``diff(f(g(x)), x)`` with
+    ``Derivative(f(g(x)), g(x))``, which is ``Subs(Derivative(f(ξ), ξ), ξ, g(x))``."""
+    if all(isinstance(v, sp.Symbol) for v, _ in node.variable_count):
+        return node
+    expr = node.expr
+    variables: list[tuple[Any, Any]] = []
+    dummies: list[Any] = []
+    points: list[Any] = []
+    for variable, count in node.variable_count:
+        if not isinstance(variable, sp.Symbol):
+            xi = sp.Dummy("xi")
+            expr = expr.xreplace({variable: xi})
+            dummies.append(xi)
+            points.append(variable)
+            variable = xi
+        variables.append((variable, count))
+    return sp.Subs(sp.Derivative(expr, *variables), tuple(dummies), tuple(points))
+
+
+def _symbol(sp: Any, node: Any) -> Symbol:
+    """A SymPy symbol by name; a ``Dummy`` (SymPy's ``_xi_1`` of a ``Subs``) by a name of its
+    own, so that it never meets a user's symbol of the same name."""
+    if isinstance(node, sp.Dummy):
+        return Symbol(f"_{node.name}_{node.dummy_index}")
+    return Symbol(node.name)
+
+
+def _derivative(expr: Expr, var: Symbol, order: int) -> Expr:
+    """``expr`` differentiated ``order`` times by ``var`` (forward sweeps over its program;
+    what ``symdiff.diff`` does, which sits beside this module)."""
+    for _ in range(order):
+        program = lower(expr)
+        if var not in program.inputs:
+            return Constant(0)
+        tangents = forward(program, program.nodes, [(program.inputs.index(var), Constant(1))],
+                           EXPRESSIONS)
+        found = tangents[program.output_slots[0]]
+        expr = Constant(0) if found is None else found
+    return expr
 
 
 def simplify(expr: Any) -> Expr:
