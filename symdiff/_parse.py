@@ -329,8 +329,9 @@ def parse(text: str, symbols: Any = None, functions: Any = None) -> Expr:
     A call of a name that is no symdiff function is an undefined function
     (:class:`symdiff.Function`) when the name is one letter, optionally followed by digits
     (``f(x)``, ``k(x, y)``, ``g2(t)``), is declared in ``functions`` (names or
-    ``Function`` objects), or is written in backquotes (```phi`(x)``); any other unknown
-    name is an error that names the closest known functions. Derivatives read as they print:
+    ``Function`` objects), or is written in backquotes (as the printer writes such names);
+    any other unknown name is an error that names the closest known functions. Derivatives
+    read as they print:
     ``f'(x)``, ``f''(x)``, ``D[4](f)(x)``, ``D[1, 0](k)(x, y)``. Within one text a function
     keeps the number of arguments of its first use.
 
