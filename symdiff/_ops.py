@@ -135,6 +135,11 @@ def _is_zero(a: Any) -> bool:
     return a.op.name == "const" and a.value == 0  # type: ignore[no-any-return]
 
 
+def _is_number(a: Any) -> bool:
+    """``a`` is a number: a float in numeric AD, a constant or named constant symbolically."""
+    return isinstance(a, (int, float)) or (a.op.kind == "leaf" and a.op.name != "symbol")
+
+
 def _pow(x: float, y: float) -> float:
     # math.pow raises ValueError for (-8) ** (1/3) where ** would return a complex number.
     return math.pow(x, y)
@@ -281,8 +286,10 @@ DIV = register_op(Op(
 POW = register_op(Op(
     "pow", 2, "infix", _pow,
     (lambda F, a, b, out: b * F.pow(a, b - 1),
-     # d(0**y)/dy is 0 (autograd's and JAX's convention), not 0**y*log(0)
-     lambda F, a, b, out: 0 if _is_zero(a) else out * F.log(a)),
+     # d(x**y)/dy is 0 where x is 0 (autograd's and JAX's convention), not 0*log(0): at a
+     # number base out*log(a), at any other base xlogy(out, a), which is 0 where out is.
+     lambda F, a, b, out: 0 if _is_zero(a) else (
+         out * F.log(a) if _is_number(a) else F.xlogy(out, a))),
     "**", "{0}^{{{1}}}", PREC_POW, (False, True), "{m}.pow({0}, {1})", "{m}.power({0}, {1})",
     label="^", sympy="Pow", right_associative=True))
 NEG = register_op(Op(
@@ -485,6 +492,14 @@ _function("logaddexp", _special.logaddexp, (lambda F, a, b, out: F.exp(a - out),
           r"\operatorname{{logaddexp}}{{\left({0}, {1}\right)}}", python="_logaddexp({0}, {1})",
           helper=_special.LOGADDEXP, sympy="",
           doc="log(exp(x) + exp(y)) without overflow; partials exp(x − out), exp(y − out).")
+
+
+_function("xlogy", _special.xlogy, (lambda F, a, b, out: F.log(b), lambda F, a, b, out: a / b),
+          r"\operatorname{{xlogy}}{{\left({0}, {1}\right)}}", python="_xlogy({0}, {1})",
+          numpy="{m}.where({0} == 0, 0.0, {0} * {m}.log({m}.where({0} == 0, 1.0, {1})))",
+          helper=_special.XLOGY, sympy="",
+          doc="x·log(y), and 0 where x = 0 (even at y = 0, as scipy.special.xlogy): the "
+              "derivative of a**b in b is xlogy(a**b, a), 0 at a = 0 as in autograd and JAX.")
 
 
 # --- kinks and jumps: derivative 0 at a jump, the branch taken elsewhere (as JAX) -----------

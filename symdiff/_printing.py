@@ -304,6 +304,14 @@ class _InfixLatex:
                      else a.latex.lead)
 
 
+def _xlogy_latex(a: Operand, b: Operand) -> Latex:
+    # xlogy(u, v) reads as the product it is (u log v); its convention at u = 0 is in the text
+    wrap = a.latex.precedence < PREC_MUL or a.latex.lead == MINUS
+    left = a.bracketed() if wrap else a.plain()
+    return Latex((*left, r" \log{\left(", *b.plain(), r"\right)}"), PREC_MUL,
+                 "" if wrap else a.latex.lead)
+
+
 #: The LaTeX printer's table: op name → rule ``(*operands) -> Latex`` (a :class:`LatexForm`
 #: or a function over :class:`Operand` s). Ops not listed are written by :func:`latex_rule`'s
 #: default: their registered template, else ``\operatorname{name}\left(…\right)``.
@@ -316,6 +324,7 @@ LATEX: dict[str, LatexRule] = {
     "abs": LatexForm(r"\left|{0}\right|"),
     "sigmoid": LatexForm(r"\sigma\left({0}\right)"),
     "step": LatexForm(r"\theta\left({0}\right)"),
+    "xlogy": _xlogy_latex,
 }
 
 

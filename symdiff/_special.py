@@ -16,9 +16,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CBRT", "SINC", "ACOT", "SOFTPLUS", "LOGADDEXP", "POLYGAMMA", "NUMPY_SPECIAL",
+__all__ = ["CBRT", "SINC", "ACOT", "SOFTPLUS", "LOGADDEXP", "POLYGAMMA", "XLOGY", "NUMPY_SPECIAL",
            "compiled", "vectorized", "cbrt", "sinc", "acot", "softplus", "logaddexp",
-           "polygamma"]
+           "polygamma", "xlogy"]
 
 
 def compiled(source: str) -> Callable[..., float]:
@@ -44,6 +44,8 @@ SOFTPLUS = '''def _softplus(x):
 LOGADDEXP = '''def _logaddexp(x, y):
     m = max(x, y)
     return m + math.log1p(math.exp(-abs(x - y)))'''
+XLOGY = '''def _xlogy(x, y):
+    return 0.0 if x == 0 else x * math.log(y)'''
 POLYGAMMA = '''def _polygamma(n, x):
     # The recurrence up to x >= 20, then the asymptotic series (Bernoulli numbers B2 ... B20).
     k = int(n)
@@ -110,5 +112,5 @@ def vectorized(name: str, scalar: str, arity: int = 1, needs: str = "") -> str:
     return "\n\n\n".join(p for p in (needs, wrapper) if p)
 
 
-cbrt, sinc, acot, softplus, logaddexp, polygamma = map(compiled, (
-    CBRT, SINC, ACOT, SOFTPLUS, LOGADDEXP, POLYGAMMA))
+cbrt, sinc, acot, softplus, logaddexp, polygamma, xlogy = map(compiled, (
+    CBRT, SINC, ACOT, SOFTPLUS, LOGADDEXP, POLYGAMMA, XLOGY))

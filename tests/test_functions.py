@@ -169,7 +169,17 @@ def test_zero_to_the_y_has_derivative_zero():
     # autograd's and JAX's convention: d(0**y)/dy = 0, not 0**y*log(0) (a DomainError)
     assert diff(parse("0.0**y"), Y) is symdiff.Constant(0)
     assert symdiff.jvp(parse("x**y"), {X: 0.0, Y: 2.0}, {X: 0.0, Y: 1.0}) == (0.0, 0.0)
-    assert str(diff(parse("x**y"), Y)) == "x**y*log(x)"
+    # ... and for a symbolic base at 0: d(x**y)/dy is xlogy(x**y, x), 0 where x**y is 0
+    d = diff(parse("x**y"), Y)
+    assert str(d) == "xlogy(x**y, x)" and symdiff.latex(d) == r"x^{y} \log{\left(x\right)}"
+    assert d.evaluate(x=0.0, y=2.0) == 0.0
+    assert d.evaluate(x=2.0, y=2.0) == pytest.approx(4 * math.log(2), rel=1e-15)
+    for backend in ("math", "numpy"):
+        assert symdiff.lambdify([X, Y], d, backend=backend)(0.0, 2.0) == 0.0
+    assert str(diff(parse("2**y"), Y)) == "2**y*log(2)"  # a number base keeps log
+    assert symdiff.grad(parse("x**y"), [X, Y])[1].evaluate(x=0.0, y=3.0) == 0.0
+    with pytest.raises(DomainError):  # the second derivative still meets log(0)
+        diff(parse("x**y"), Y, 2).evaluate(x=0.0, y=3.0)
 
 
 def test_huge_exact_integers_evaluate_by_exact_scaling():
