@@ -222,7 +222,7 @@ class _Parser:
                     op: Any = self.function(value) if kind == "name" else None
                     if kind in ("primed", "derivative"):
                         value, op = self.head(kind, value, pos)
-                    elif kind == "quoted" or (op is None and (
+                    elif kind == "quoted" or (op is None and value not in _ops.CONSTANTS and (
                             value in self.functions or (is_short_name(value) and value not in
                                                         self.symbols))):
                         value = _unquote(value)

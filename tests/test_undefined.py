@@ -146,6 +146,8 @@ def test_parse_rule_for_unknown_names():
         parse("qqqq(x)")
     with pytest.raises(symdiff.ParseError, match="not a function"):
         parse("f(x)", symbols="f")
+    with pytest.raises(symdiff.ParseError, match=r"'E' is not a function \(write E\*"):
+        parse("E(x)")
     with pytest.raises(symdiff.ParseError, match="call it with its arguments"):
         parse("f' + 1")
     with pytest.raises(symdiff.ParseError, match="already a symdiff function"):
