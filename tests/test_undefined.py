@@ -318,3 +318,20 @@ def test_cli_prints_the_product_rule(capsys):
     assert "did you mean atan" in capsys.readouterr().err
     assert main(["grad", "f(x)", "--at", "x=1"]) != 0
     assert "undefined function" in capsys.readouterr().err
+
+
+def test_from_sympy_differentiates_and_substitutes_any_expression():
+    X = sympy.Symbol("x")
+    assert symdiff.from_sympy(sympy.Derivative(sympy.sin(X) * X, X)) is diff(
+        x * symdiff.sin(x), x)  # SymPy's x*sin(x), differentiated by symdiff
+    assert symdiff.from_sympy(sympy.Subs(X**2 + sympy.Function("f")(X), X, 3)) is (
+        parse("9 + f(3)"))
+
+
+def test_hvp_derivative_table_and_module_source():
+    (d,) = symdiff.hvp(f(x) * g(x), [x], [1])  # forward over reverse: its own term order
+    assert _same(symdiff.to_sympy(d), symdiff.to_sympy(diff(f(x) * g(x), x, 2)))
+    table = symdiff._diff.derivative_table(f(g(x)), x)
+    assert table[g(x)] is diff(g(x), x)
+    with pytest.raises(symdiff.SymdiffError, match=r"cannot compile.*undefined function"):
+        symdiff.module_source({"d": diff(f(x), x)}, [x])
