@@ -232,7 +232,9 @@ def test_random_compositions_substitute_after_differentiating(e):
         before = diff(e.subs(CONCRETE), var)
         a, b = after.evaluate(x=0.3, y=-0.6), before.evaluate(x=0.3, y=-0.6)
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+        assert parse(str(diff(e, var))) is diff(e, var)
     assert parse(str(e)) is e
+    assert pickle.loads(pickle.dumps(diff(e, x))) is diff(e, x)
 
 
 # --- SymPy both ways ------------------------------------------------------------------------
