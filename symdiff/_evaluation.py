@@ -52,8 +52,11 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
     """The float value of every slot of ``program`` with ``inputs`` in its input slots: the
     one float evaluator (``Expr.evaluate``, numeric AD's tapes and finite differences use it).
     Math errors become :class:`DomainError` naming the op and its arguments."""
-    vals: list[Any] = [*inputs, *(_number(c.value) for c in program.constants)]
+    constants = [_number(c.value) for c in program.constants]
+    vals: list[Any] = [*inputs, *constants]
     vals.extend([0.0] * len(program.equations))
+    if not all(type(c) is float for c in constants):
+        return _exactly(program, vals)  # the fast loop would multiply huge ints exactly
     op: Any = None
     args: tuple[int, ...] = ()
     try:
@@ -82,33 +85,47 @@ def _number(value: Any) -> Any:
 
 
 def _exactly(program: Program, vals: list[Any]) -> list[Any]:
-    """The slow path for huge exact constants: an operation that overflows on floats is
-    redone on exact rationals (10**400 * 1e-300 is 1e100), and its result is a float again
-    as soon as one holds it. Only an output too large for any float is a DomainError."""
+    """The slow path for huge exact constants: an operation with an operand no float holds is
+    done on exact rationals (10**400 * 1e-300 is 1e100), and its result is a float again as
+    soon as one holds it. Exact values stay below _MAX_EXACT_BITS; an output too large for
+    any float is a DomainError."""
     for out, op, args, _ in program.equations:
         operands = tuple(vals[a] for a in args)
-        try:
-            vals[out] = op.evaluate(*operands)
-            continue
-        except (ZeroDivisionError, OverflowError, ValueError):
-            if not any(isinstance(v, (int, Fraction)) for v in operands):
-                apply_float(op, operands)
+        if all(type(v) is float for v in operands):
+            try:
+                vals[out] = op.evaluate(*operands)
+            except (ZeroDivisionError, OverflowError, ValueError):
+                apply_float(op, operands)  # raises the DomainError
                 raise
-        exact = tuple(Fraction(v) if isinstance(v, float) else v for v in operands)
+            continue
+        exact = tuple(Fraction(v) if type(v) is float else v for v in operands)
         try:
-            vals[out] = _number(op.evaluate(*exact))
+            result = op.evaluate(*exact)
         except (ZeroDivisionError, OverflowError, ValueError, TypeError):
-            apply_float(op, operands)  # raises the DomainError
-            raise
+            raise DomainError(f"{op.name} of a number too large for a float") from None
+        vals[out] = _number(result)
+        if not isinstance(vals[out], float) and _bits(vals[out]) > _MAX_EXACT_BITS:
+            _too_large(vals[out])  # a product of many huge constants: stop before it is slow
     for slot in program.output_slots:
         if not isinstance(vals[slot], float):
-            try:
-                vals[slot] = float(vals[slot])
-            except OverflowError:
-                digits = len(str(abs(int(vals[slot])))) - 1
-                raise DomainError(f"the value, about 10**{digits}, is too large for a float"
-                                  ) from None
+            _too_large(vals[slot])
     return vals
+
+
+# Exact intermediate values are kept only this large (a float ends near 2**1024).
+_MAX_EXACT_BITS = 65_536
+
+
+def _bits(value: Any) -> int:
+    exact = Fraction(value)
+    return max(exact.numerator.bit_length(), exact.denominator.bit_length())
+
+
+def _too_large(value: Any) -> None:
+    exact = Fraction(value)
+    digits = int((abs(exact.numerator).bit_length() - exact.denominator.bit_length())
+                 * 0.30103)
+    raise DomainError(f"the value, about 10**{digits}, is too large for a float")
 
 
 def evaluate_many(roots: tuple[Any, ...], values: Mapping[Any, Any]) -> list[float]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -62,8 +63,14 @@ def intern_node(key: Any, build: Callable[[], Any]) -> Any:
         node = insert(key, build())
     return node
 
-# Exact integer powers are folded only while the result stays small.
+# Exact folds (sums, differences, products, quotients and powers of ints and rationals) happen
+# only while the result stays this small, checked before computing: a product of huge factors
+# stays a product instead of taking minutes, and every folded constant prints.
 _MAX_FOLDED_BITS = 4096
+# The largest exact integer (numerator, denominator) a constant may hold: its decimal text
+# (about 4,200 digits) stays under Python's int/str conversion limit (4,300 digits), so every
+# expression prints, compiles and parses back.
+_MAX_INT_BITS = 14_000
 
 
 class Expr:
@@ -333,20 +340,33 @@ class NamedConstant(Expr):
 def _number(value: Any) -> int | float | Fraction:
     kind = type(value)
     if kind is int:
-        return value  # type: ignore[no-any-return]
+        if value.bit_length() <= _MAX_INT_BITS:
+            return value  # type: ignore[no-any-return]
+        raise _too_large(value)
     if kind is float and math.isfinite(value):
         return value  # type: ignore[no-any-return]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ConversionError(f"not a real number: {value!r}")
     if isinstance(value, numbers.Integral):
-        return int(value)
+        return _number(int(value))
     if isinstance(value, numbers.Rational):
         exact = Fraction(int(value.numerator), int(value.denominator))
-        return exact.numerator if exact.denominator == 1 else exact
+        if exact.denominator == 1:
+            return _number(exact.numerator)
+        if _bits(exact) > _MAX_INT_BITS:
+            raise _too_large(exact.numerator if abs(exact.numerator) > exact.denominator
+                             else exact.denominator)
+        return exact
     value = float(value)
     if not math.isfinite(value):
         raise ConversionError(f"constants must be finite, not {value!r}")
     return value
+
+
+def _too_large(value: int) -> ConversionError:
+    return ConversionError(
+        f"an exact number of {value.bit_length():,} bits is larger than a constant holds "
+        f"({_MAX_INT_BITS:,} bits, about 4,200 digits); write it as a power (10**5000) or a float")
 
 
 def _coerce(value: Any) -> Expr | None:
@@ -426,8 +446,10 @@ def _exact(value: Any) -> bool:
 
 
 def _bits(value: int | Fraction) -> int:
-    exact = Fraction(value)
-    return max(abs(exact.numerator).bit_length(), exact.denominator.bit_length())
+    if value.__class__ is int:
+        return value.bit_length()  # type: ignore[union-attr]
+    exact = cast(Fraction, value)
+    return max(exact.numerator.bit_length(), exact.denominator.bit_length())
 
 
 def _value(node: Expr) -> int | float | Fraction | None:
@@ -438,6 +460,35 @@ def _folded(result: Any) -> Expr | None:
     if isinstance(result, float) and not math.isfinite(result):
         return None  # keep the node: evaluating it reports the problem
     return Constant(result)
+
+
+def _fold(fn: Callable[[Any, Any], Any], va: Any, vb: Any, additive: bool = False
+          ) -> Expr | None:
+    """The constant ``fn(va, vb)`` for + - * /, or None to keep the node as written.
+
+    Exact operands (ints, rationals) fold exactly, but only while the result stays within
+    _MAX_FOLDED_BITS, bounded before computing (a sum of ints has at most one bit more than
+    its larger term, of rationals one more than the operands' bits together; a product or a
+    quotient at most the operands' bits together). With a float
+    operand, Python's own arithmetic folds: the very bits evaluation computes, kept only when
+    finite (an int too large for a float keeps the node: evaluation scales it exactly)."""
+    if _exact(va) and _exact(vb):
+        ba, bb = _bits(va), _bits(vb)
+        if not additive:
+            bound = ba + bb
+        elif va.__class__ is int and vb.__class__ is int:
+            bound = max(ba, bb) + 1
+        else:
+            bound = ba + bb + 1  # a/b + c/d = (a*d + b*c)/(b*d)
+        return Constant(fn(va, vb)) if bound <= _MAX_FOLDED_BITS else None
+    try:
+        return _folded(fn(va, vb))
+    except (OverflowError, ZeroDivisionError):
+        return None
+
+
+def _quotient(a: Any, b: Any) -> Any:
+    return Fraction(a) / Fraction(b) if _exact(a) and _exact(b) else a / b
 
 
 def _zero_like(*values: Any) -> Constant:
@@ -452,7 +503,7 @@ def add(a: ExprLike, b: ExprLike) -> Expr:
         b = as_expr(b)
     va, vb = _value(a), _value(b)
     if va is not None and vb is not None:
-        return _folded(va + vb) or _make(ADD, (a, b))
+        return _fold(operator.add, va, vb, True) or _make(ADD, (a, b))
     if va == 0:
         return b
     if vb is not None:
@@ -473,7 +524,7 @@ def sub(a: ExprLike, b: ExprLike) -> Expr:
         b = as_expr(b)
     va, vb = _value(a), _value(b)
     if va is not None and vb is not None:
-        return _folded(va - vb) or _make(SUB, (a, b))
+        return _fold(operator.sub, va, vb, True) or _make(SUB, (a, b))
     if a is b:
         return Constant(0)
     if vb is not None:
@@ -497,7 +548,7 @@ def mul(a: ExprLike, b: ExprLike) -> Expr:
         b = as_expr(b)
     va, vb = _value(a), _value(b)
     if va is not None and vb is not None:
-        return _folded(va * vb) or _make(MUL, (a, b))
+        return _fold(operator.mul, va, vb) or _make(MUL, (a, b))
     if va == 0 or vb == 0:
         return _zero_like(va, vb)
     if va == 1:
@@ -510,8 +561,11 @@ def mul(a: ExprLike, b: ExprLike) -> Expr:
         return neg(a)
     if vb is not None:
         return mul(b, a)
-    if va is not None and b.op is MUL and b.args[0].op is CONST:
-        coefficient = _folded(va * cast(Constant, b.args[0]).value)  # 3*(2*x) → 6*x
+    if va is not None and b.op is MUL and b.args[0].op is CONST and _exact(va) and _exact(
+            inner := cast(Constant, b.args[0]).value):
+        # 3*(2*x) → 6*x for exact coefficients only: with a float, a*(c*x) and (a*c)*x
+        # round differently (-(z*0.1)*1e16 is not -1e15*z), and 1e-200*(1e-200*x) is not 0.
+        coefficient = _fold(operator.mul, va, inner)
         if coefficient is not None:
             return mul(coefficient, b.args[1])
     # Signs move outward (so that sums turn them into subtractions) and reciprocals become
@@ -539,9 +593,8 @@ def div(a: ExprLike, b: ExprLike) -> Expr:
     if vb == 0:
         return _make(DIV, (a, b))
     if va is not None and vb is not None:
-        if _exact(va) and _exact(vb):
-            return Constant(Fraction(va) / Fraction(vb))
-        return _folded(va / vb) or _make(DIV, (a, b))
+        folded = _fold(_quotient, va, vb)
+        return folded or _make(DIV, (a, b))
     if va == 0:
         return _zero_like(va, vb)
     if vb == 1:

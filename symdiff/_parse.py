@@ -211,7 +211,13 @@ class _Parser:
             kind, value, pos = tokens[i]
             if expect_operand:
                 if kind == "number":
-                    number = float(value) if any(c in value for c in ".eE") else int(value)
+                    try:
+                        number = (float(value) if any(c in value for c in ".eE")
+                                  else int(value))
+                    except ValueError:  # Python converts at most 4,300 digits to an int
+                        raise self.error(f"an integer of {len(value):,} digits is too long; "
+                                         "write it as a power (10**5000) or a float",
+                                         pos) from None
                     try:
                         values.append(Constant(number))
                     except SymdiffError as exc:

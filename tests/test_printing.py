@@ -36,7 +36,7 @@ def test_repr_is_unambiguous():
     ("(x + 1)**2", r"\left(x + 1\right)^{2}"),
     ("x*2.5", r"2.5 x"), ("x*1e-05", r"1e-05 x".replace("1e-05", r"1 \cdot 10^{-5}")),
     ("alpha1 + theta", r"\alpha_{1} + \theta"), ("abs(w12)", r"\left|w_{12}\right|"),
-    ("3*(2*x)", "6 x"), ("3*(x*2.5)", r"7.5 x"), ("2*(x*y)", "2 x y"),
+    ("3*(2*x)", "6 x"), ("3*(x*2.5)", r"3 \cdot 2.5 x"), ("2*(x*y)", "2 x y"),
 ])
 def test_latex(text, expected):
     assert latex(parse(text)) == expected

@@ -227,7 +227,8 @@ def _literal(value: Any) -> str:
     try:
         return repr(float(value))
     except OverflowError:
-        raise SymdiffError(f"constant {value} is too large for a float") from None
+        raise SymdiffError(f"an exact constant of {int(value).bit_length():,} bits is too large "
+                           "for a float") from None
 
 
 # --- templates: where an operand may stand without parentheses ----------------------------

@@ -217,6 +217,10 @@ def to_sympy(exprs: Any, real: bool = False) -> Any:
     """
     try:
         return _to_sympy(exprs, real)
+    except ZeroDivisionError:  # SymPy's Float(1.0)/Float(0.0) (Integer division gives zoo)
+        raise ConversionError("SymPy cannot divide a float by a zero float (1.0/0.0); "
+                              "symdiff keeps the division, and evaluating it is a "
+                              "DomainError") from None
     except RecursionError:
         # Our walk is iterative, but SymPy's constructors recurse on deep nesting.
         raise ConversionError("SymPy cannot build an expression this deep (its constructors "
@@ -267,8 +271,32 @@ def rebuild(exprs: Any, symbol: Callable[[Symbol], Any],
     return out[roots[0]] if single else tuple(out[r] for r in roots)
 
 
+# SymPy computes an exact power of exact numbers in full as it builds it (Integer(9)**9**9
+# never returns), even unevaluated once it meets Mul: refuse results larger than this.
+_MAX_SYMPY_POWER_BITS = 1 << 20
+
+
+def _check_exact_powers(exprs: Any) -> None:
+    single = isinstance(exprs, Expr) or not hasattr(exprs, "__iter__")
+    roots = (as_expr(exprs),) if single else tuple(as_expr(e) for e in exprs)
+    for node in toposort(roots):
+        if node.op is not _ops.POW:
+            continue
+        base, exponent = (getattr(a, "value", None) for a in node.args)
+        if isinstance(base, (int, Fraction)) and isinstance(exponent, (int, Fraction)):
+            base = Fraction(base)
+            size = max(abs(base.numerator).bit_length(), base.denominator.bit_length())
+            if (size - 1) * abs(exponent) > _MAX_SYMPY_POWER_BITS:
+                raise ConversionError(
+                    f"SymPy would compute the exact power {node} in full (about "
+                    f"{int((size - 1) * abs(exponent) * 0.30103):,} digits) and not return; "
+                    "symdiff keeps it unfolded: write the base as a float to convert it")
+
+
 def _to_sympy(exprs: Any, real: bool) -> Any:
     import sympy
+
+    _check_exact_powers(exprs)
 
     def constant(value: int | float | Fraction) -> Any:
         if isinstance(value, int):
