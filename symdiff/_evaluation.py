@@ -1,19 +1,56 @@
-"""Numeric evaluation: one pass over the DAG in topological order, each shared node once."""
+"""Numeric evaluation: one pass over the DAG in topological order, each shared node once.
+
+The rule for the edges of floating point, the same for ``Expr.evaluate``, numeric AD's tapes
+and finite differences (all run :func:`program_values`; docs/reliability.md, "Overflow, nan
+and inf"):
+
+* inputs are finite floats (a nan or ±inf value is an :class:`EvaluationError`);
+* an operation whose result is too large for a float gives ±inf, as IEEE arithmetic does
+  (``x*x``, ``x**2`` and ``exp(x)`` at ``x = 1e200`` alike), and so do exact constants no
+  float holds;
+* an operation outside its domain (``log(-1)``, ``1/0``, ``sqrt(-2)``) and one that makes a
+  nan of non-nan operands (``inf - inf``, ``0*inf``) raise :class:`DomainError`, naming the
+  subexpression as it prints and the values of the inputs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from types import SimpleNamespace
 from typing import Any
 
+from . import _ops
 from ._errors import DomainError, EvaluationError, MissingValueError
-from ._program import Program, lower
+from ._program import Program, lower, node_text
 
-__all__ = ["evaluate_many", "program_values", "resolve_values", "apply_float"]
+__all__ = ["evaluate_many", "program_values", "resolve_values", "apply_float", "OVERFLOW",
+           "IEEE_FLOAT"]
+
+_INF = math.inf
+
+
+def _pow_overflow(a: float, b: float) -> float:
+    odd = b == int(b) and int(b) % 2 == 1
+    return -_INF if a < 0 and odd else _INF
+
+
+#: What an op gives when its result is too large for a float (its float implementation
+#: raised OverflowError): the IEEE value, by op name. An op not listed (polygamma, a
+#: registered op) reports the overflow as a DomainError instead. sech and csch overflow only
+#: inside their implementation (1/cosh): their value there is ±0.
+OVERFLOW: dict[str, Callable[..., float]] = {
+    "pow": _pow_overflow,
+    "exp": lambda a: _INF, "exp2": lambda a: _INF, "expm1": lambda a: _INF,
+    "cosh": lambda a: _INF, "sinh": lambda a: math.copysign(_INF, a),
+    "sech": lambda a: 0.0, "csch": lambda a: math.copysign(0.0, a),
+    "gamma": lambda a: _INF, "loggamma": lambda a: _INF,
+}
 
 
 def resolve_values(values: Mapping[Any, Any]) -> dict[str, float]:
-    """Map symbol names to floats; keys may be symbols or their names."""
+    """Map symbol names to floats; keys may be symbols or their names. Values must be finite."""
     if not isinstance(values, Mapping):
         raise EvaluationError(f"values must be a mapping from symbols to numbers, "
                               f"not {type(values).__name__}")
@@ -28,37 +65,83 @@ def resolve_values(values: Mapping[Any, Any]) -> dict[str, float]:
                 f"symbol; for arrays compile the expression, symdiff.lambdify(args, expr, "
                 f"backend=\"numpy\"), which broadcasts")
         try:
-            resolved[name] = float(value)
-        except (TypeError, ValueError):
+            number = resolved[name] = float(value)
+        except (TypeError, ValueError, OverflowError):
             raise EvaluationError(f"value for {name!r} is not a real number: {value!r}") from None
+        if number - number != 0.0:  # nan or ±inf
+            raise EvaluationError(f"value for {name!r} is {number!r}: symdiff evaluates at "
+                                  "finite points (compiled NumPy/numba/JAX functions take "
+                                  "nan and inf)")
     return resolved
 
 
 def apply_float(op: Any, args: tuple[float, ...]) -> float:
-    """``op.evaluate(*args)``, with math's exceptions turned into :class:`DomainError`."""
+    """``op.evaluate(*args)`` under the rule above: ±inf where the result overflows (for the
+    ops of :data:`OVERFLOW`), :class:`DomainError` outside the domain."""
     try:
-        return op.evaluate(*args)
+        return op.evaluate(*args)  # type: ignore[no-any-return]
     except EvaluationError:
         raise  # the op's own message (an undefined function has no value)
-    except ZeroDivisionError:
-        raise DomainError(f"division by zero in {op.name}{args}") from None
     except OverflowError:
-        raise DomainError(f"overflow in {op.name}{args}") from None
+        rule = OVERFLOW.get(op.name)
+        if rule is None:
+            raise DomainError(f"overflow in {op.name}({_shown(args)})") from None
+        return rule(*args)
+    except ZeroDivisionError:
+        raise DomainError(f"division by zero in {op.name}({_shown(args)})") from None
     except ValueError:
-        raise DomainError(f"{op.name} is undefined at {', '.join(map(repr, args))}") from None
+        raise DomainError(f"{op.name} is undefined at {_shown(args)}") from None
+
+
+def _shown(args: Sequence[Any]) -> str:
+    return ", ".join(repr(a) if isinstance(a, float) else "<an exact number>" for a in args)
+
+
+def _ieee(op: Any) -> Callable[..., Any]:
+    rule, evaluate = OVERFLOW.get(op.name), op.evaluate
+    if rule is None:
+        return evaluate  # type: ignore[no-any-return]
+
+    def safe(*args: float) -> float:
+        try:
+            return evaluate(*args)  # type: ignore[no-any-return]
+        except OverflowError:
+            return rule(*args)
+
+    safe.__name__ = op.name
+    return safe
+
+
+#: The float namespace ``F`` that numeric AD's partial rules compute with: the op table's
+#: floats (``symdiff._ops.FLOAT``) with the overflow rule, so a local derivative that
+#: overflows is ±inf as the evaluated symbolic derivative is (``cosh'`` at 1000).
+IEEE_FLOAT = SimpleNamespace()
+
+
+def _add_float(op: Any) -> None:
+    if op.kind == "leaf":
+        if op.name in _ops.CONSTANTS:
+            setattr(IEEE_FLOAT, op.name, op.evaluate())
+    else:
+        setattr(IEEE_FLOAT, op.name, _ieee(op))
+
+
+def _forget_float(op: Any) -> None:
+    IEEE_FLOAT.__dict__.pop(op.name, None)
+
+
+_ops.on_register(_add_float, _forget_float)
 
 
 def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
     """The float value of every slot of ``program`` with ``inputs`` in its input slots: the
-    one float evaluator (``Expr.evaluate``, numeric AD's tapes and finite differences use it).
-    Math errors become :class:`DomainError` naming the op and its arguments."""
+    one float evaluator (``Expr.evaluate``, numeric AD's tapes and finite differences use it),
+    under the rule of this module's docstring."""
     constants = [_number(c.value) for c in program.constants]
     vals: list[Any] = [*inputs, *constants]
     vals.extend([0.0] * len(program.equations))
     if not all(type(c) is float for c in constants):
-        return _exactly(program, vals)  # the fast loop would multiply huge ints exactly
-    op: Any = None
-    args: tuple[int, ...] = ()
+        return _carefully(program, vals)  # the fast loop would multiply huge ints exactly
     try:
         for out, op, args, _ in program.equations:
             if len(args) == 2:
@@ -68,11 +151,10 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
             else:
                 vals[out] = op.evaluate(*[vals[a] for a in args])
     except (ZeroDivisionError, OverflowError, ValueError):
-        operands = tuple(vals[a] for a in args)
-        if not any(isinstance(v, (int, Fraction)) for v in operands):
-            apply_float(op, operands)  # raises the DomainError
-            raise
-        return _exactly(program, vals)
+        return _carefully(program, vals)
+    total = sum(vals)  # nan if a value is nan (or if both +inf and -inf are there)
+    if total != total:
+        return _carefully(program, vals)
     return vals
 
 
@@ -84,36 +166,59 @@ def _number(value: Any) -> Any:
         return value
 
 
-def _exactly(program: Program, vals: list[Any]) -> list[Any]:
-    """The slow path for huge exact constants: an operation with an operand no float holds is
-    done on exact rationals (10**400 * 1e-300 is 1e100), and its result is a float again as
-    soon as one holds it. Exact values stay below _MAX_EXACT_BITS; an output too large for
-    any float is a DomainError."""
+# Exact intermediate values are kept only this large (a float ends near 2**1024).
+_MAX_EXACT_BITS = 65_536
+
+
+def _carefully(program: Program, vals: list[Any]) -> list[Any]:
+    """The slow path, one operation at a time: overflow gives ±inf, a domain error or a new
+    nan raises DomainError naming the subexpression; an operation with an operand no float
+    holds (10**400) is done on exact rationals (10**400 * 1e-300 is 1e100), and its result is
+    a float again as soon as one holds it."""
     for out, op, args, _ in program.equations:
         operands = tuple(vals[a] for a in args)
-        if all(type(v) is float for v in operands):
-            try:
-                vals[out] = op.evaluate(*operands)
-            except (ZeroDivisionError, OverflowError, ValueError):
-                apply_float(op, operands)  # raises the DomainError
+        if not all(type(v) is float for v in operands):
+            try:  # (an inf operand, from an earlier overflow, raises OverflowError here)
+                exact = tuple(Fraction(v) if type(v) is float else v for v in operands)
+                result = _number(op.evaluate(*exact))  # + - * / exact; math functions: floats
+                if not isinstance(result, float) and _bits(result) > _MAX_EXACT_BITS:
+                    result = _float(result)  # a product of many huge constants: stop exactness
+                vals[out] = result
+                continue
+            except OverflowError:
+                operands = tuple(_float(v) for v in operands)  # then the float rule below
+            except EvaluationError:
                 raise
-            continue
-        exact = tuple(Fraction(v) if type(v) is float else v for v in operands)
+            except (ZeroDivisionError, ValueError, TypeError):
+                raise _domain_error(program, vals, out, "is undefined") from None
         try:
-            result = op.evaluate(*exact)
-        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
-            raise DomainError(f"{op.name} of a number too large for a float") from None
-        vals[out] = _number(result)
-        if not isinstance(vals[out], float) and _bits(vals[out]) > _MAX_EXACT_BITS:
-            _too_large(vals[out])  # a product of many huge constants: stop before it is slow
+            result = op.evaluate(*operands)
+        except EvaluationError:
+            raise  # the op's own message (an undefined function has no value)
+        except OverflowError:
+            rule = OVERFLOW.get(op.name)
+            if rule is None:
+                raise _domain_error(program, vals, out, "overflows") from None
+            result = rule(*operands)
+        except ZeroDivisionError:
+            raise _domain_error(program, vals, out, "divides by zero") from None
+        except ValueError:
+            raise _domain_error(program, vals, out, "is undefined") from None
+        if result != result and not any(v != v for v in operands):
+            raise _domain_error(program, vals, out, f"is nan ({op.name} of "
+                                f"{_shown(operands)}: an operand overflowed)")
+        vals[out] = result
     for slot in program.output_slots:
         if not isinstance(vals[slot], float):
-            _too_large(vals[slot])
+            vals[slot] = _float(vals[slot])
     return vals
 
 
-# Exact intermediate values are kept only this large (a float ends near 2**1024).
-_MAX_EXACT_BITS = 65_536
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return _INF if value > 0 else -_INF
 
 
 def _bits(value: Any) -> int:
@@ -121,11 +226,15 @@ def _bits(value: Any) -> int:
     return max(exact.numerator.bit_length(), exact.denominator.bit_length())
 
 
-def _too_large(value: Any) -> None:
-    exact = Fraction(value)
-    digits = int((abs(exact.numerator).bit_length() - exact.denominator.bit_length())
-                 * 0.30103)
-    raise DomainError(f"the value, about 10**{digits}, is too large for a float")
+def _domain_error(program: Program, vals: list[Any], out: int, what: str) -> DomainError:
+    """The DomainError for slot ``out``: the subexpression as it prints (what the user wrote,
+    or the derivative they asked for), what went wrong, and the values of the inputs."""
+    node = program.nodes[out]
+    text = node_text(node, 80) or node.op.name
+    if not program.inputs:
+        return DomainError(f"{text} {what}")
+    at = ", ".join(f"{s.name} = {vals[k]!r}" for k, s in enumerate(program.inputs[:6]))
+    return DomainError(f"{text} {what} at {at}{', …' if len(program.inputs) > 6 else ''}")
 
 
 def evaluate_many(roots: tuple[Any, ...], values: Mapping[Any, Any]) -> list[float]:

@@ -124,6 +124,9 @@ class _Parser:
             return NamedConstant(constant)
         if self.function(name) is not None:
             raise self.error(f"{name!r} is a function: call it as {name}(...)", pos)
+        if name.lower() in ("inf", "infinity", "nan"):  # float("inf") reads these names
+            raise self.error(f"{name!r} is not a number here: constants are finite (declare "
+                             f"it, parse(text, symbols={name!r}), to use it as a symbol)", pos)
         return Symbol(name)
 
     def error(self, message: str, pos: int) -> ParseError:

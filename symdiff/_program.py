@@ -31,7 +31,8 @@ from ._tables import html_table
 from ._traversal import flatten, natural_key, toposort
 from ._util import gc_paused
 
-__all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer"]
+__all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer",
+           "node_text"]
 
 
 class Equation(NamedTuple):
@@ -65,6 +66,24 @@ def set_printer(render_with_names: Callable[..., tuple[list[tuple[str, str]], li
                 ) -> None:
     """Give programs the text printer (called once by ``symdiff._printing``)."""
     _PRINTER[:] = [render_with_names]
+
+
+def node_text(node: Any, limit: int = 80) -> str:
+    """``node`` as it prints, for messages: whole if it is small (at most 40 distinct nodes and
+    ``limit`` characters), else its op with the large operands written ``…``."""
+    if not _PRINTER:
+        return ""
+    seen = {node}
+    stack = [node]
+    while stack and len(seen) <= 40:
+        for arg in stack.pop().args:
+            if arg not in seen:
+                seen.add(arg)
+                stack.append(arg)
+    text = _PRINTER[0]((node,), {})[1][0] if len(seen) <= 40 else ""
+    if not text or len(text) > limit:
+        text = _PRINTER[0]((node,), {a: "…" for a in node.args if a.args})[1][0]
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def temporary_prefix(taken: Iterable[str], stem: str = "t") -> str:

@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ._evaluation import IEEE_FLOAT as _FLOAT_F
 from ._expr import SYMBOLIC as _SYMBOLIC_F
 from ._expr import Constant, add, mul
-from ._ops import FLOAT as _FLOAT_F
 from ._program import Program
 from ._util import gc_paused
 

@@ -3,7 +3,8 @@
 Nothing here builds derivative expressions. An expression is lowered once to a :class:`Tape`
 (a Wengert list: the three-address program of :func:`symdiff.cse` with integer slots), and the
 sweeps run over floats, reading each op's ``evaluate`` and ``partials`` from the op table with
-``F = symdiff._ops.FLOAT``:
+``F`` the float namespace (the op table's floats with the overflow rule of
+:mod:`symdiff._evaluation`: a local partial too large for a float is ±inf):
 
 * **forward mode** carries (value, tangent) pairs in topological order: one sweep gives one
   directional derivative, so a full gradient of n inputs costs n sweeps;
@@ -22,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import DomainError, MissingValueError, SymdiffError
-from ._evaluation import program_values, resolve_values
+from ._evaluation import IEEE_FLOAT, program_values, resolve_values
 from ._expr import Expr, ExprLike, Point, Roots, Symbol, as_expr, as_roots, as_symbol
-from ._ops import CONST, FLOAT, SYMBOL
+from ._ops import CONST, SYMBOL
 from ._printing import number_text, render_with_names
 from ._program import lower
 from ._sweeps import COUNT, FLOATS, depends_on, forward, reverse
@@ -40,7 +41,7 @@ _MATH_ERRORS = (ZeroDivisionError, OverflowError, ValueError)
 def _partial(op: Any, index: int, args: tuple[float, ...], out: float) -> float:
     """The op's local partial ∂out/∂args[index] on floats; math errors → DomainError."""
     try:
-        return float(op.partials[index](FLOAT, *args, out))
+        return float(op.partials[index](IEEE_FLOAT, *args, out))
     except _MATH_ERRORS:
         shown = ", ".join(map(repr, args))
         raise DomainError(f"the local derivative of {op.name} with respect to argument {index} is "
@@ -108,6 +109,8 @@ class Tape:
         if len(values) != len(self.inputs):
             raise SymdiffError(f"expected {len(self.inputs)} values (for "
                                f"{', '.join(s.name for s in self.inputs)}), got {len(values)}")
+        if sum(values) - sum(values) != 0.0:  # a nan or ±inf: the rule of resolve_values
+            resolve_values(dict(zip((s.name for s in self.inputs), values, strict=True)))
         return values
 
     def _direction(self, direction: Any) -> list[float]:

@@ -114,7 +114,7 @@ def _point(x0: Any) -> float:
     except (TypeError, ValueError):
         raise SymdiffError(f"the point must be a real number, not {x0!r}") from None
     if not math.isfinite(x):
-        raise SymdiffError(f"the point must be finite, not {x0!r}")
+        raise EvaluationError(f"the point must be finite, not {x0!r}")
     return x
 
 
@@ -148,12 +148,17 @@ def _step(h: Any, method: str, x0: float) -> float:
 def _quotient(method: str, f: Callable[[float], float], x: float, h: float) -> float:
     # Exactly the seed's formulas (the evaluation order matters for bit-equality).
     if method == "forward":
-        return (f(x + h) - f(x)) / h
-    if method == "backward":
-        return (f(x) - f(x - h)) / h
-    if method == "central":
-        return (f(x + h) - f(x - h)) / (2 * h)
-    raise SymdiffError(f"unknown difference method {method!r}: use one of {_METHODS}")
+        result = (f(x + h) - f(x)) / h
+    elif method == "backward":
+        result = (f(x) - f(x - h)) / h
+    elif method == "central":
+        result = (f(x + h) - f(x - h)) / (2 * h)
+    else:
+        raise SymdiffError(f"unknown difference method {method!r}: use one of {_METHODS}")
+    if result != result:  # inf - inf: the rule of symdiff._evaluation, nan never silently
+        raise DomainError(f"the {method} difference at {x!r} is nan: the function overflows "
+                          f"to inf there (h = {h!r})")
+    return result
 
 
 # --- the difference quotients --------------------------------------------------------------

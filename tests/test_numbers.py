@@ -48,9 +48,10 @@ def test_a_64_kilobyte_product_of_huge_integers_parses_and_evaluates_quickly():
     e = parse(text)
     assert _largest_constant_bits(e) <= 4096
     assert parse(str(e)) is e
-    # Evaluating it redoes the products exactly: bounded too (it also ran past 120 s).
-    with pytest.raises(symdiff.DomainError, match="too large for a float"):
-        (e * x).evaluate(x=1.0)
+    # Evaluating it redoes the products exactly: bounded too (it also ran past 120 s), and
+    # a value too large for a float is inf (the overflow rule below).
+    assert (e * x).evaluate(x=1.0) == math.inf
+    assert (e * x).evaluate(x=-1.0) == -math.inf
     assert time.perf_counter() - start < 30
 
 
@@ -103,6 +104,7 @@ def test_big_integers_are_symdiff_errors_or_right_values():
     e = parse("2**2048*1.5")  # a bare OverflowError before: the int cannot become a float
     assert e.op.name == "mul"
     assert parse("10**400*x").evaluate(x=1e-300) == pytest.approx(1e100, rel=1e-15)
+    assert parse("x + 2**2048").evaluate(x=1) == math.inf  # a bare OverflowError before
     assert parse("10**400*x/10**400").evaluate(x=1e-300) == 1e-300
 
 
@@ -134,3 +136,83 @@ def test_cli_simplify_of_a_huge_power_is_one_line(capsys):
     assert main(["diff", "--simplify", "x*9**9**9", "x"]) != 0
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "exact power" in err
+
+
+# --- one rule for overflow, nan and inf ------------------------------------------------------
+
+def test_overflow_gives_inf_in_evaluate_tapes_and_differences():
+    # Before: (x*x) was inf but x**2 and exp(x) raised DomainError at the same point.
+    for text in ("x*x", "x**2", "x**4", "exp(x)", "cosh(x)", "exp2(x)", "gamma(x)"):
+        e = parse(text)
+        assert e.evaluate(x=1e200) == math.inf, text
+        assert symdiff.Tape(e).evaluate([1e200]) == (math.inf,), text
+    assert parse("(-x)**3").evaluate(x=1e200) == -math.inf
+    assert parse("sinh(x)").evaluate(x=-1e5) == -math.inf
+    assert parse("sech(x)").evaluate(x=1e5) == 0.0  # overflows only inside 1/cosh
+    # Local partials follow the same rule: numeric AD agrees with the symbolic derivative.
+    for text, at in (("cosh(x)", 1000.0), ("exp(x)", 1000.0), ("x**3", 1e200)):
+        e = parse(text)
+        symbolic = symdiff.diff(e, x).evaluate(x=at)
+        assert symdiff.Tape(e).gradient([at])[x] == symbolic == math.inf, text
+    assert symdiff.forward_difference(parse("x**2"), 1.3e154, 1e153) == math.inf
+    with pytest.raises(symdiff.DomainError, match="nan"):  # inf - inf, not a silent nan
+        symdiff.central_difference(parse("exp(x)"), 1000.0)
+
+
+def test_nan_never_comes_out_of_the_evaluator_silently():
+    e = parse("exp(x) - 2*exp(x)")  # inf - inf at x = 1000
+    with pytest.raises(symdiff.DomainError, match=r"exp\(x\) - 2\*exp\(x\) is nan .* x = 1000"):
+        e.evaluate(x=1000.0)
+    with pytest.raises(symdiff.DomainError, match="is nan"):
+        symdiff.Tape(e).evaluate([1000.0])
+    with pytest.raises(symdiff.DomainError, match="is nan"):
+        parse("0*x + exp(x)*0.5 - exp(x)").evaluate(x=1e3)
+
+
+def test_domain_errors_name_the_expression_that_failed():
+    # Before: "division by zero in div(1.0, 0.0)", an op the user never wrote.
+    with pytest.raises(symdiff.DomainError, match=r"^1/\(2\*sqrt\(x\)\) divides by zero at "
+                                                  r"x = 0\.0$"):
+        symdiff.diff(parse("sqrt(x)"), x).evaluate(x=0.0)
+    with pytest.raises(symdiff.DomainError, match=r"^log\(x\) is undefined at x = -1\.0, "
+                                                  r"y = 2\.0$"):
+        parse("log(x)*y").evaluate(x=-1.0, y=2.0)
+    with pytest.raises(symdiff.DomainError, match="derivative of sqrt"):
+        symdiff.Tape(parse("sqrt(x)")).gradient([0.0])
+    with pytest.raises(symdiff.DomainError, match=r"^log\(-1\.0\) is undefined$"):
+        parse("log(-1.0)").evaluate()
+
+
+def test_non_finite_inputs_are_refused_everywhere_and_nan_inf_do_not_parse_as_symbols():
+    # Before: nan and inf parsed as symbols and evaluate took nan/inf values silently, while
+    # the finite differences refused them.
+    for bad in (math.nan, math.inf, -math.inf):
+        with pytest.raises(symdiff.EvaluationError, match="finite"):
+            parse("x + 1").evaluate(x=bad)
+        with pytest.raises(symdiff.EvaluationError, match="finite"):
+            symdiff.Tape(parse("x + 1")).evaluate([bad])
+        with pytest.raises(symdiff.EvaluationError, match="finite"):
+            symdiff.central_difference(parse("x + 1"), bad)
+    for text in ("nan", "x + inf", "Infinity*x", "NaN"):
+        with pytest.raises(symdiff.ParseError, match="finite"):
+            parse(text)
+    assert parse("x + inf", symbols="inf").free_symbols == (Symbol("inf"), x)
+
+
+def test_a_symbolic_derivative_checks_only_its_own_domain():
+    # The documented difference: diff(log(x)) is the expression 1/x, defined at -1; numeric
+    # AD evaluates log(x) itself on the way, which is not.
+    assert symdiff.diff(parse("log(x)"), x).evaluate(x=-1.0) == -1.0
+    with pytest.raises(symdiff.DomainError, match="log"):
+        symdiff.Tape(parse("log(x)")).gradient([-1.0])
+
+
+def test_compiled_backends_follow_ieee_for_overflow():
+    np = pytest.importorskip("numpy")
+    e = [parse("x*x"), parse("x**2"), parse("exp(x)")]
+    f = symdiff.lambdify([x], e, backend="numpy")
+    with np.errstate(over="ignore"):
+        assert [float(v) for v in f(1e200)] == [math.inf] * 3
+    with pytest.raises(OverflowError):  # math: Python's float arithmetic, documented
+        symdiff.lambdify([x], parse("x**2"))(1e200)
+    assert symdiff.lambdify([x], parse("x*x"))(1e200) == math.inf

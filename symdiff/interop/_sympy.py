@@ -282,14 +282,16 @@ def _check_exact_powers(exprs: Any) -> None:
     for node in toposort(roots):
         if node.op is not _ops.POW:
             continue
-        base, exponent = (getattr(a, "value", None) for a in node.args)
+        base: Any = getattr(node.args[0], "value", None)
+        exponent: Any = getattr(node.args[1], "value", None)
         if isinstance(base, (int, Fraction)) and isinstance(exponent, (int, Fraction)):
-            base = Fraction(base)
-            size = max(abs(base.numerator).bit_length(), base.denominator.bit_length())
-            if (size - 1) * abs(exponent) > _MAX_SYMPY_POWER_BITS:
+            exact = Fraction(base)
+            size = max(abs(exact.numerator).bit_length(), exact.denominator.bit_length())
+            bits = (size - 1) * abs(float(exponent))
+            if bits > _MAX_SYMPY_POWER_BITS:
                 raise ConversionError(
                     f"SymPy would compute the exact power {node} in full (about "
-                    f"{int((size - 1) * abs(exponent) * 0.30103):,} digits) and not return; "
+                    f"{int(bits * 0.30103):,} digits) and not return; "
                     "symdiff keeps it unfolded: write the base as a float to convert it")
 
 
