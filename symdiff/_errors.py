@@ -36,7 +36,8 @@ class EvaluationError(SymdiffError, ValueError):
 
 
 class DomainError(EvaluationError):
-    """An operation was applied outside its domain (log(-1), 1/0, sqrt(-2), overflow)."""
+    """An operation was applied outside its domain (log(-1), 1/0, sqrt(-2)), or made a nan of
+    non-nan operands (inf - inf); an overflow is ±inf, not an error."""
 
 
 class MissingValueError(EvaluationError):

@@ -137,11 +137,13 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
     """The float value of every slot of ``program`` with ``inputs`` in its input slots: the
     one float evaluator (``Expr.evaluate``, numeric AD's tapes and finite differences use it),
     under the rule of this module's docstring."""
-    constants = [_number(c.value) for c in program.constants]
-    vals: list[Any] = [*inputs, *constants]
+    try:
+        vals: list[Any] = [*inputs, *[float(c.value) for c in program.constants]]
+    except OverflowError:  # a constant no float holds: the fast loop would compute exactly
+        vals = [*inputs, *[_number(c.value) for c in program.constants]]
+        vals.extend([0.0] * len(program.equations))
+        return _carefully(program, vals)
     vals.extend([0.0] * len(program.equations))
-    if not all(type(c) is float for c in constants):
-        return _carefully(program, vals)  # the fast loop would multiply huge ints exactly
     try:
         for out, op, args, _ in program.equations:
             if len(args) == 2:
