@@ -82,7 +82,16 @@ def node_text(node: Any, limit: int = 80) -> str:
                 stack.append(arg)
     text = _PRINTER[0]((node,), {})[1][0] if len(seen) <= 40 else ""
     if not text or len(text) > limit:
-        text = _PRINTER[0]((node,), {a: "…" for a in node.args if a.args})[1][0]
+        # The op with its operations as "…": printing a large operand would cost a pass
+        # over it (and the printer writes named nodes' definitions out in full).
+        operands = [_PRINTER[0]((a,), {})[1][0] if not a.args else "…" for a in node.args]
+        op = node.op
+        if op.kind == "infix" and len(operands) == 2:
+            text = f"{operands[0]} {op.text} {operands[1]}"
+        elif op.kind == "prefix" and len(operands) == 1:
+            text = f"{op.text}{operands[0]}"
+        else:
+            text = f"{op.name}({', '.join(operands)})"
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
