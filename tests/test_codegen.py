@@ -123,8 +123,10 @@ def test_math_backend_is_the_evaluator_bit_for_bit(e, at):
     f = lambdify(VARIABLES, [e, gradient])
     try:
         value, partials = f(at[X], at[Y], at[Z])
-    except (ValueError, ArithmeticError):
-        assert expected is None
+    except (ValueError, ArithmeticError) as exc:
+        # Python's ** and math functions raise OverflowError where the evaluator's rule gives
+        # inf (docs/reliability.md); any other error is the evaluator's DomainError too.
+        assert expected is None or isinstance(exc, OverflowError), exc
         return
     if expected is None:  # the evaluator raised where Python's float arithmetic gave inf/nan
         return
