@@ -139,7 +139,7 @@ def test_logistic_map_at_depth_10000():
     assert 0 <= l.evaluate(x=0.3) <= 1
     # |dl/dx| grows like 2^n: it overflows to inf, and inf - inf would be a silent nan;
     # the evaluator reports it (docs/reliability.md, the overflow/nan/inf rule), quickly.
-    with pytest.raises(symdiff.DomainError, match="is nan .*overflowed"):
+    with pytest.raises(symdiff.DomainError, match=r"is nan .*overflowed"):
         d.evaluate(x=0.3)
     text = str(d)
     assert len(text) < 200 * symdiff.dag_size(d)
