@@ -755,24 +755,34 @@ def _forget_builder(op: Op) -> None:
 _ops.on_register(_add_builder, _forget_builder)
 
 
-def symbols(names: str | Iterable[str]) -> tuple[Symbol, ...]:
+def symbols(names: str | Iterable[str]) -> Any:
     """Symbols from a string of names separated by spaces or commas (or an iterable of names);
     ``"w0:3"`` stands for ``w0 w1 w2``.
+
+    As in SymPy, one plain name gives one :class:`Symbol`; several names, a trailing comma, a
+    range or an iterable give a tuple (so ``x = symbols("x")`` and ``x, = symbols("x,")`` both
+    work).
 
     >>> symbols("x w b")
     (Symbol('x'), Symbol('w'), Symbol('b'))
     >>> symbols("w0:3")
     (Symbol('w0'), Symbol('w1'), Symbol('w2'))
+    >>> symbols("x"), symbols("x,")
+    (Symbol('x'), (Symbol('x'),))
     """
     if isinstance(names, str):
         parts: list[str] = []
+        ranged = False
         for part in re.split(r"[\s,]+", names):
             span = re.fullmatch(r"(.*?)(\d+):(\d+)", part)
             if span:  # "w0:3" → w0, w1, w2 (as SymPy)
                 stem, start, stop = span.group(1), int(span.group(2)), int(span.group(3))
                 parts.extend(f"{stem}{i}" for i in range(start, stop))
+                ranged = True
             elif part:
                 parts.append(part)
+        if len(parts) == 1 and not ranged and not re.search(r"[\s,]", names.strip()):
+            return Symbol(parts[0])  # one plain name: one symbol, as SymPy
     else:
         parts = list(names)
     if not parts:

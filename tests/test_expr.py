@@ -142,3 +142,15 @@ def test_folding_never_makes_infinite_constants():
     e = Constant(1e200) * (Constant(1e200) * x)
     assert e.op.name == "mul"
     assert (Constant(1e300) * 1e300).op.name == "mul"
+
+
+def test_symbols_follows_sympy_one_name_is_one_symbol():
+    import sympy
+
+    u = symbols("u")
+    assert isinstance(u, Symbol) and u is Symbol("u")
+    assert (u**2).evaluate(u=3) == 9
+    for spec in ("u,", "u0:1", ["u"], "u v"):
+        assert isinstance(symbols(spec), tuple)
+        assert len(symbols(spec)) == len(sympy.symbols(spec))
+    assert isinstance(sympy.symbols("u"), sympy.Symbol)
