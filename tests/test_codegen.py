@@ -417,7 +417,7 @@ def test_a_100000_operation_program_compiles_and_runs():
     start = time.perf_counter()
     f = lambdify([x], e)
     assert f(0.3) == e.evaluate({x: 0.3})
-    assert time.perf_counter() - start < 20
+    assert time.perf_counter() - start < 120  # a hang guard, not a speed test
 
 
 # --- numba ----------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_high_orders_that_reach_a_constant_stop_early():
     start = time.perf_counter()
     assert diff(X, X, 10**8) is symdiff.Constant(0)
     assert diff(parse("x**3*y"), X, 10**8) is symdiff.Constant(0)
-    assert time.perf_counter() - start < 1.0  # was: 10**8 list entries, out of memory
+    assert time.perf_counter() - start < 60  # a hang guard: was 10**8 entries, out of memory
     assert str(diff(parse("x**3"), X, 3)) == "6" and diff(X, X, 1) is symdiff.Constant(1)
     assert str(diff(parse("x**3*y"), X, 2, Y)) == "6*x"
 
