@@ -59,6 +59,7 @@ from .ad import Tape, forward_trace, jvp, reverse_trace, vjp
 from .codegen import lambdify, module_source, value_and_grad, write_module
 from .drawing import (
     Computation,
+    DagTooLargeError,
     GraphvizNotFoundError,
     RenderError,
     TreeTooLargeError,
@@ -111,8 +112,9 @@ __version__ = "0.1.0"
 __all__ = [
     "ad", "approx", "as_expr", "Assignment", "backward_difference", "central_difference",
     "check_grads", "codegen", "compare", "compare_with_sympy", "Computation", "computation",
-    "Constant", "ConversionError", "cse", "dag_size", "depth", "derivative_dot", "diff",
-    "DifferentiationError", "DomainError", "drawing", "Equation", "EvaluationError", "Expr",
+    "Constant", "ConversionError", "cse", "dag_size", "DagTooLargeError", "depth",
+    "derivative_dot", "diff", "DifferentiationError", "DomainError", "drawing", "Equation",
+    "EvaluationError", "Expr",
     "extend", "Formulas", "forward_difference", "forward_trace", "free_symbols", "from_sympy",
     "grad", "GraphvizNotFoundError", "hessian", "interop", "jacobian", "jvp", "lambdify", "latex",
     "MissingValueError", "module_source", "natural_key", "numeric", "Op", "op_counts", "OpCounts",

@@ -21,7 +21,8 @@ from typing import Any, NamedTuple
 from ._expr import Expr, as_expr, as_roots, cse
 from ._ops import OPS
 from ._printing import number_text
-from ._traversal import depths, flatten, toposort, tree_sizes, use_counts
+from ._traversal import depths, flatten, toposort, tree_total, use_counts
+from ._util import exact_number
 
 __all__ = ["dag_size", "tree_size", "depth", "op_counts", "OpCounts", "program_size",
            "ProgramSize", "to_networkx", "sympy_tree_size", "sympy_count_ops", "sympy_cse",
@@ -47,8 +48,7 @@ def tree_size(exprs: Any) -> int:
     7
     """
     roots = as_roots(exprs)
-    sizes = tree_sizes(toposort(roots))
-    return sum(sizes[r] for r in roots)
+    return tree_total(toposort(roots), roots)
 
 
 def depth(exprs: Any) -> int:
@@ -75,7 +75,8 @@ class OpCounts:
     tree: dict[str, int]
 
     def __str__(self) -> str:
-        rows = [("op", "DAG", "tree")] + [(k, str(v), str(self.tree[k]))
+        # Tree counts can have more digits than Python writes out (exact_number).
+        rows = [("op", "DAG", "tree")] + [(k, str(v), exact_number(self.tree[k]))
                                           for k, v in self.dag.items()]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}"

@@ -454,7 +454,10 @@ def _latex_parts(order: list[Any], names: dict[Any, str]) -> dict[Any, Any]:
 
 def _render(roots: tuple[Any, ...], latex: bool, max_tree: int
             ) -> tuple[list[tuple[str, str]], list[str]]:
-    large = sum(tree_sizes(toposort(roots))[r] for r in roots) > max_tree
+    # Sizes capped at the limit: comparing them needs no exact (huge) ints, so memory stays
+    # linear in the DAG however swollen its tree.
+    sizes = tree_sizes(toposort(roots), cap=max_tree)
+    large = sum(sizes[r] for r in roots) > max_tree
     names = shared_names(roots, latex) if large else {}
     return render_with_names(roots, names, latex)
 

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import gc
 import math
+import signal
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any, TypeVar
 
-__all__ = ["short_number", "format_seconds", "time_call", "gc_paused"]
+__all__ = ["short_number", "exact_number", "format_seconds", "time_call", "gc_paused",
+           "InterruptGuard", "interrupts_kept"]
 
 T = TypeVar("T")
 
@@ -69,6 +73,93 @@ def short_number(value: int | float | None, digits: int = 3) -> str:
         exponent += 1
     mantissa = str(value // 10 ** (exponent - digits + 1))
     return f"{sign}{mantissa[0]}.{mantissa[1:]}e{exponent}"
+
+
+#: Python refuses to convert ints of more digits than this to text (sys.int_info).
+_STR_DIGITS = getattr(sys.int_info, "default_max_str_digits", 4300) or 4300
+
+
+def exact_number(value: int) -> str:
+    """An int as text: exact while Python can write it (up to 4,300 digits), else in the
+    scientific form of :func:`short_number` (``1.00e5000``), never a ``ValueError``.
+
+    >>> exact_number(2**64), exact_number(-10**5000)
+    ('18446744073709551616', '-1.00e5000')
+    """
+    # bit_length * log10(2) bounds the digits from above within one: cheap at any size.
+    if value.bit_length() * 0.30103 < _STR_DIGITS - 1:
+        return str(value)
+    return short_number(value)
+
+
+class InterruptGuard:
+    """What :func:`interrupts_kept` yields: whether a Ctrl-C arrived, a ``check`` to raise it
+    where it can be acted on, and ``deferred()`` for a block it must not cut in two."""
+
+    def __init__(self, parent: InterruptGuard | None = None) -> None:
+        self.interrupted = False
+        self.parent = parent
+        self._defer = 0
+
+    def _handler(self, signum: int, frame: FrameType | None) -> None:
+        guard: InterruptGuard | None = self
+        deferred = False
+        while guard is not None:  # an outer guard learns of it too
+            guard.interrupted = True
+            deferred = deferred or guard._defer > 0
+            guard = guard.parent
+        if not deferred:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise :class:`KeyboardInterrupt` if an interrupt arrived (even one swallowed)."""
+        if self.interrupted:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """An interrupt during the block is recorded and raised only after it."""
+        self._defer += 1
+        try:
+            yield
+        finally:
+            self._defer -= 1
+        self.check()
+
+
+@contextmanager
+def interrupts_kept() -> Iterator[InterruptGuard]:
+    """A block in which a Ctrl-C is never lost. Python raises ``KeyboardInterrupt`` wherever
+    the main thread is, also inside a weak reference's callback or a finalizer that another
+    library runs (matplotlib's), where it is printed as "Exception ignored" and dropped: the
+    work then goes on as if nothing happened. Here the interrupt is also recorded, that
+    report is not printed, and the block ends with ``KeyboardInterrupt`` at the latest when
+    it would have ended normally. Blocks nest (an inner one tells the outer ones). Outside the
+    main thread, or when the program has a SIGINT handler of its own, nothing changes
+    (``check`` never raises)."""
+    previous = signal.getsignal(signal.SIGINT)
+    outer = getattr(previous, "__self__", None)
+    if not isinstance(outer, InterruptGuard):
+        outer = None
+    guard = InterruptGuard(outer)
+    if threading.current_thread() is not threading.main_thread() or (
+            outer is None and previous is not signal.default_int_handler):
+        yield guard
+        return
+    previous_hook = sys.unraisablehook
+
+    def unraisable(info: Any) -> None:
+        if not (guard.interrupted and isinstance(info.exc_value, KeyboardInterrupt)):
+            previous_hook(info)
+
+    signal.signal(signal.SIGINT, guard._handler)
+    sys.unraisablehook = unraisable
+    try:
+        yield guard
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
+    guard.check()
 
 
 def format_seconds(seconds: float | None, digits: int = 3) -> str:

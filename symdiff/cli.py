@@ -2,7 +2,9 @@
 
 Each subcommand is a small function over the library's public API. Bad input (a malformed
 expression, an unknown variable, a bad option) exits with status 2 and one line on stderr,
-never a traceback.
+never a traceback; an unwritable file exits 1, a Ctrl-C 130 (one line, and no partial files).
+An expression that begins with a minus sign is an expression, not an option:
+``symdiff diff "-x*y" x`` works as written (``--`` is not needed).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 from ._diff import diff, grad
@@ -19,12 +21,73 @@ from ._expr import Expr, Symbol, cse
 from ._measure import dag_size, tree_size
 from ._parse import parse
 from ._printing import to_latex
+from ._util import InterruptGuard, interrupts_kept
 
 __all__ = ["main", "build_parser"]
 
 
 class UsageError(SymdiffError):
     """Bad command-line input."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (its usage block is what ``--help`` is for)."""
+
+    def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices[command]  # type: ignore[no-any-return]
+
+
+def _reads_as_expression(text: str) -> bool:
+    try:
+        parse(text)
+    except Exception:  # only a probe: the command parses again and reports its own errors
+        return False
+    return True
+
+
+def _expressions_as_positionals(parser: argparse.ArgumentParser, argv: list[str]
+                                ) -> tuple[list[str], dict[str, str]]:
+    """``argv`` with every argument that begins with ``-``, is not an option of its command
+    and reads as an expression (``-x*y``, ``-sin(x)``) made positional for argparse (a space
+    in front; argparse would take it for an unknown option), and the map back.
+
+    The options of the command win: ``-h`` and ``-o`` stay options, arguments after ``--``
+    are left alone, and so is anything that starts with ``--``. An option's value that
+    begins with ``-`` is protected the same way (``--wrt -x`` is not a useful case, but
+    ``--at`` and friends then get their value instead of an error)."""
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    command = next((i for i, arg in enumerate(argv) if not arg.startswith("-")), None)
+    if sub is None or command is None or argv[command] not in sub.choices:
+        return argv, {}
+    options = {s: a for a in sub.choices[argv[command]]._actions for s in a.option_strings}
+    out, restore = list(argv), {}
+    i = command + 1
+    while i < len(out):
+        arg = out[i]
+        if arg == "--":
+            break
+        action = options.get(arg)
+        if action is None and arg.startswith("--"):  # an abbreviation, or --name=value
+            name = arg.split("=", 1)[0]
+            matches = [a for s, a in options.items() if s.startswith(name)]
+            action = matches[0] if len(matches) == 1 and "=" not in arg else None
+        elif action is None and arg.startswith("-") and _reads_as_expression(arg):
+            out[i] = " " + arg
+            restore[out[i]] = arg
+        if action is not None and action.nargs != 0 and i + 1 < len(out):
+            value = out[i + 1]
+            if value.startswith("-") and value not in options and _reads_as_expression(value):
+                out[i + 1] = " " + value
+                restore[out[i + 1]] = value
+            i += 1
+        i += 1
+    return out, restore
 
 
 # --- argument helpers ---------------------------------------------------------------------
@@ -182,7 +245,8 @@ def _cmd_render(args: argparse.Namespace) -> int:
             raise UsageError(f"--size is WIDTH,HEIGHT in inches, not {args.size!r}") from None
         size = (width, height)
     print(render_command(expr, args.output, view=args.view, wrt=wrt_arg, at=at, mode=args.mode,
-                         max_tree_size=args.max_tree_size, dpi=args.dpi, size=size))
+                         max_tree_size=args.max_tree_size, dpi=args.dpi, size=size,
+                         max_dag_size=args.max_dag_size))
     return 0
 
 
@@ -245,7 +309,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``symdiff`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="symdiff",
         description="Symbolic differentiation on shared graphs: see expression swell, then "
                     "beat it.",
@@ -325,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="computation view: forward tangents or reverse adjoints")
     p.add_argument("--max-tree-size", type=int, default=2000,
                    help="largest tree the tree view draws (default 2000)")
+    p.add_argument("--max-dag-size", type=int, default=3000,
+                   help="largest layout the dag, heat and computation views draw: distinct "
+                        "nodes plus the ranks long edges cross (default 3000)")
     p.add_argument("--dpi", type=float, help="resolution of a .png (default 144)")
     p.add_argument("--size", help="the drawing's size in inches, WIDTH,HEIGHT (e.g. 8,6)")
 
@@ -379,14 +446,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run the command line; returns the exit status (0, 1 for a file that cannot be
+    written, 2 for bad input, 130 after a Ctrl-C), never raises."""
+    command = "symdiff"
+    guard = InterruptGuard()
     try:
-        return COMMANDS[args.command](args)
+        # A Ctrl-C is never lost, not even one that lands in another library's callback
+        # (where Python prints it and drops it): the command stops with status 130.
+        with interrupts_kept() as guard:
+            parser = build_parser()
+            given = list(sys.argv[1:] if argv is None else argv)
+            protected, restore = _expressions_as_positionals(parser, given)
+            try:
+                args, extra = parser.parse_known_args(protected)
+                if extra:  # named by the command they were given to, as its other errors are
+                    _subparser(parser, args.command).error(
+                        f"unrecognized arguments: {' '.join(restore.get(a, a) for a in extra)}")
+            except SystemExit as exc:  # --help, --version, or a usage error already printed
+                return exc.code if isinstance(exc.code, int) else 2
+            for name, value in vars(args).items():
+                if isinstance(value, str) and value in restore:
+                    setattr(args, name, restore[value])
+            command = f"symdiff {args.command}"
+            return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return _interrupted(command)
     except SymdiffError as exc:
+        if guard.interrupted:  # e.g. Graphviz's dot, stopped by the same Ctrl-C
+            return _interrupted(command)
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"symdiff {args.command}: error: {message}", file=sys.stderr)
+        print(f"{command}: error: {message}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader went away (e.g. `symdiff numeric | head`): stop quietly.
@@ -395,9 +484,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
-        print(f"symdiff {args.command}: error: {exc}", file=sys.stderr)
+        if guard.interrupted:
+            return _interrupted(command)
+        print(f"{command}: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except Exception as exc:  # a bug: still one line, and the way to see more
+        import os
 
+        if guard.interrupted:
+            return _interrupted(command)
+        if os.environ.get("SYMDIFF_TRACEBACK"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:300]
+        print(f"{command}: internal error: {type(exc).__name__}: {first} (a bug in symdiff; "
+              "SYMDIFF_TRACEBACK=1 shows where)", file=sys.stderr)
+        return 1
+
+
+def _interrupted(command: str) -> int:
+    print(f"{command}: interrupted", file=sys.stderr)
+    return 130

@@ -152,3 +152,118 @@ def test_diff_variable_is_a_symbol_even_if_it_names_a_constant(capsys):
     assert code == 0 and out.strip() == "x"
     code, out, _ = run(capsys, "diff", "e**x", "x")
     assert code == 0 and out.strip() == "E**x"
+
+
+# --- issue 15: leading minus signs, one-line argparse errors, internal errors, interrupts --
+
+@pytest.mark.parametrize("argv, expected", [
+    (["diff", "-x*y", "x"], "-y"),
+    (["diff", "--order", "2", "-x**3", "x"], "-(6*x)"),
+    (["diff", "-sin(x)", "x", "--latex"], r"-\cos{\left(x\right)}"),
+    (["diff", "-x", "x"], "-1"),
+    (["diff", "--", "-x*y", "x"], "-y"),  # the documented way still works
+])
+def test_an_expression_may_begin_with_a_minus_sign(capsys, argv, expected):
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert out.strip() == expected
+
+
+def test_a_leading_minus_in_grad_and_render(capsys, tmp_path):
+    code, out, _ = run(capsys, "grad", "-x*y", "--wrt", "x,y", "--at", "x=2,y=3")
+    assert code == 0 and out.splitlines()[0] == "f = -6.0 at x=2,y=3"
+    code, out, _ = run(capsys, "render", "-exp(x)", "-o", str(tmp_path / "n.svg"))
+    assert code == 0 and (tmp_path / "n.svg").is_file()
+
+
+def test_options_still_win_over_expressions(capsys):
+    code, out, _ = run(capsys, "diff", "-h")
+    assert code == 0 and out.startswith("usage: symdiff diff")
+    code, _, err = run(capsys, "diff", "x", "x", "-y")
+    assert code == 2 and err == ("symdiff diff: error: unrecognized arguments: -y "
+                                 "(see symdiff diff --help)\n")
+
+
+@pytest.mark.parametrize("argv", [
+    [],
+    ["frob"],
+    ["diff"],
+    ["diff", "x"],
+    ["diff", "x", "x", "--order", "abc"],
+    ["diff", "x", "x", "--bogus"],
+    ["render", "x"],
+    ["swell", "nope"],
+    ["grad", "x", "--wrt"],
+    ["report", "--quick", "extra"],
+])
+def test_every_argparse_error_is_one_line(capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("symdiff") and ": error: " in err
+    assert "usage:" not in err and "Traceback" not in err
+
+
+def test_help_and_version_return_0(capsys):
+    assert run(capsys, "--help")[0] == 0
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("symdiff ")
+
+
+def test_an_internal_error_is_one_line_with_exit_1(capsys, monkeypatch):
+    from symdiff import cli
+
+    def broken(args):
+        raise ValueError("something symdiff should have caught\nsecond line")
+
+    monkeypatch.setitem(cli.COMMANDS, "diff", broken)
+    code, out, err = run(capsys, "diff", "x", "x")
+    assert code == 1 and out == ""
+    assert err == ("symdiff diff: internal error: ValueError: something symdiff should have "
+                   "caught (a bug in symdiff; SYMDIFF_TRACEBACK=1 shows where)\n")
+    monkeypatch.setenv("SYMDIFF_TRACEBACK", "1")
+    with pytest.raises(ValueError):
+        main(["diff", "x", "x"])
+
+
+def test_ctrl_c_exits_130_with_one_line(capsys, monkeypatch):
+    from symdiff import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "numeric", interrupted)
+    assert run(capsys, "numeric") == (130, "", "symdiff numeric: interrupted\n")
+
+
+def test_a_ctrl_c_swallowed_by_a_callback_still_exits_130(capsys, monkeypatch):
+    """Python drops a KeyboardInterrupt raised in a weakref callback ("Exception ignored");
+    the command must not then finish as if nothing happened."""
+    import gc
+    import os
+    import signal
+    import weakref
+
+    from symdiff import cli
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+
+    class Thing:
+        pass
+
+    def callback(_ref):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(10))
+
+    def command(args):
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        gc.collect()
+        print("done")
+        return 0 if ref is not None else 1
+
+    monkeypatch.setitem(cli.COMMANDS, "numeric", command)
+    assert run(capsys, "numeric") == (130, "done\n", "symdiff numeric: interrupted\n")
+    assert unraisable == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored

@@ -205,3 +205,93 @@ def test_chromium_at_desktop_and_phone_widths(report, tmp_path, width):
     assert image.shape[1] == width
     # Something is drawn across the page (not blank, not one colour).
     assert image[:, :, :3].std() > 0.05
+
+
+def _swallowed_interrupt():
+    """A Ctrl-C that lands in a weak reference's callback, as it did in matplotlib's during a
+    real build: Python reports it as "Exception ignored" and drops it."""
+    import gc
+    import signal
+    import weakref
+
+    class Thing:
+        pass
+
+    def callback(_ref):
+        os.kill(os.getpid(), signal.SIGINT)
+        sum(range(10))  # the handler runs here, inside the callback
+
+    thing = Thing()
+    ref = weakref.ref(thing, callback)
+    del thing
+    gc.collect()
+    return ref
+
+
+@pytest.mark.parametrize("at", ["first", "last"])
+def test_an_interrupt_swallowed_by_a_callback_still_stops_the_build(tmp_path, tiny_sections,
+                                                                   monkeypatch, at):
+    import sys
+
+    from symdiff.studies import report as module
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    sections = list(module.SECTIONS)
+    index = 0 if at == "first" else -1
+    build = sections[index].build
+
+    def interrupted(ctx):
+        _swallowed_interrupt()
+        return build(ctx)
+
+    sections[index] = module.Section("i", "I", "interrupted", interrupted)
+    monkeypatch.setattr(module, "SECTIONS", sections)
+    with pytest.raises(KeyboardInterrupt):
+        build_report(tmp_path / "r", quick=True)
+    assert list(tmp_path.iterdir()) == []  # nothing written, no staging folder left
+    assert unraisable == []  # and no "Exception ignored" report of it
+
+
+def test_an_interrupt_during_the_move_into_place_leaves_a_whole_report(tmp_path, tiny_sections,
+                                                                       monkeypatch):
+    import signal
+    import types
+
+    from symdiff.studies import report as module
+
+    out = tmp_path / "r"
+    build_report(out, quick=True)
+
+    def rmtree(path, **options):  # the old report is being removed when Ctrl-C comes
+        os.kill(os.getpid(), signal.SIGINT)
+        shutil.rmtree(path, **options)
+
+    monkeypatch.setattr(module, "shutil", types.SimpleNamespace(rmtree=rmtree))
+    with pytest.raises(KeyboardInterrupt):
+        build_report(out, quick=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no .previous, no staging
+    assert (out / "index.html").is_file() and (out / "assets" / "p.svg").is_file()
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_symdiff_report_exits_130_and_writes_nothing(tmp_path):
+    import signal
+    import sys
+
+    out = tmp_path / "r"
+    process = subprocess.Popen([sys.executable, "-m", "symdiff", "report", "--quick", "-o",
+                                str(out)], stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if line.startswith("[2/"):  # SymPy and matplotlib at work
+            os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: dot too
+            break
+    lines += process.stderr.readlines()
+    assert process.wait(60) == 130, lines
+    assert lines[-1] == "symdiff report: interrupted\n"
+    assert not any("Traceback" in line or "Exception ignored" in line for line in lines)
+    assert list(tmp_path.iterdir()) == []

@@ -10,11 +10,13 @@ from ._computation import (
     to_dot_computation,
 )
 from ._dot import (
+    DEFAULT_MAX_DAG_SIZE,
     DEFAULT_MAX_TREE_SIZE,
     DEFAULT_PNG_DPI,
     FORMATS,
     HEAT_COLORS,
     VIEWS,
+    DagTooLargeError,
     GraphvizNotFoundError,
     RenderError,
     TreeTooLargeError,
@@ -28,8 +30,9 @@ from ._dot import (
 )
 from ._show import Picture, show
 
-__all__ = ["DEFAULT_MAX_TREE_SIZE", "DEFAULT_PNG_DPI", "FORMATS", "HEAT_COLORS", "VIEWS",
-           "Computation", "ComputationStep", "GraphvizNotFoundError", "Picture", "RenderError",
+__all__ = ["DEFAULT_MAX_DAG_SIZE", "DEFAULT_MAX_TREE_SIZE", "DEFAULT_PNG_DPI", "FORMATS",
+           "HEAT_COLORS", "VIEWS", "Computation", "ComputationStep", "DagTooLargeError",
+           "GraphvizNotFoundError", "Picture", "RenderError",
            "TreeTooLargeError", "computation", "copies_text", "derivative_dot", "pipe",
            "render", "render_command", "render_computation", "render_derivative", "show",
            "to_dot", "to_dot_computation", "write"]

@@ -25,15 +25,17 @@ from .._expr import Expr, Symbol, apply, as_expr
 from .._measure import dag_size, tree_size
 from .._printing import to_text
 from .._tables import html_table, text_table
-from .._util import short_number
+from .._util import exact_number, short_number
 from ..ad import Tape, forward_trace, reverse_trace
 from ._dot import (
+    DEFAULT_MAX_DAG_SIZE,
     DEFAULT_MAX_TREE_SIZE,
     FORWARD_COLOR,
     NODE_STYLE,
     REVERSE_COLOR,
     RenderError,
     as_symbol,
+    check_dag_size,
     new_digraph,
     node_label,
     output_format,
@@ -213,6 +215,7 @@ def _minus(text: str) -> str:
 
 def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: str = "reverse",
                        *, rankdir: str = "BT", title: str | None = None,
+                       max_dag_size: int = DEFAULT_MAX_DAG_SIZE,
                        ) -> tuple[graphviz.Digraph, Computation]:
     """The annotated computation graph of ``f`` and the numbers on it (see
     :func:`computation`). Inputs and the operations h₁, h₂, … are nodes labelled with their
@@ -224,7 +227,11 @@ def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: st
     >>> graph, numbers = to_dot_computation(seed.expr, seed.at, "w", mode="forward")
     >>> numbers.value, numbers.gradient
     (0.5, {'w': 0.25})
+
+    Above ``max_dag_size`` distinct nodes it raises :class:`symdiff.DagTooLargeError`, as
+    the DAG view does.
     """
+    check_dag_size(as_expr(f), max_dag_size, "computation")
     numbers = computation(f, at, wrt, mode)
     forward = mode == "forward"
     colour = FORWARD_COLOR if forward else REVERSE_COLOR
@@ -317,7 +324,8 @@ def render_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None,
 def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None,
                    at: Mapping[Any, Any] | None = None, mode: str = "reverse",
                    max_tree_size: int = DEFAULT_MAX_TREE_SIZE, dpi: float | None = None,
-                   size: float | tuple[float, float] | None = None) -> str:
+                   size: float | tuple[float, float] | None = None,
+                   max_dag_size: int = DEFAULT_MAX_DAG_SIZE) -> str:
     """What ``symdiff render`` does: draw ``f`` to ``path`` and return the text to print.
 
     ``view`` is ``"dag"`` or ``"tree"`` (with ``wrt``: f with its derivative, or its gradient
@@ -340,21 +348,24 @@ def render_command(f: Expr, path: str | Path, view: str = "dag", wrt: Any = None
                               "(--at x=1,w=0,b=0)")
         if isinstance(wrt, (list, tuple)):
             raise RenderError("the computation view takes one variable in wrt")
-        numbers = render_computation(f, at, wrt, mode, path, dpi=dpi, size=size)
+        numbers = render_computation(f, at, wrt, mode, path, dpi=dpi, size=size,
+                                     max_dag_size=max_dag_size)
         return f"{numbers.table()}\nwrote {path}"
     if view == "heat":  # of the derivative when wrt is given: where it swells
         target = f if wrt is None else (diff(f, as_symbol(wrt)) if not isinstance(
             wrt, (list, tuple)) else grad(f, [as_symbol(v) for v in wrt]))
-        render(target, path, "heat", dpi=dpi, size=size)
+        render(target, path, "heat", dpi=dpi, size=size, max_dag_size=max_dag_size)
         what = "f" if wrt is None else "the derivative"
         return (f"heat view of {what}: {dag_size(target)} distinct nodes, a tree of "
-                f"{tree_size(target)}: wrote {path}")
+                f"{exact_number(tree_size(target))}: wrote {path}")
     if wrt is not None:
-        render_derivative(f, wrt, path, view, max_tree_size=max_tree_size, dpi=dpi, size=size)
+        render_derivative(f, wrt, path, view, max_tree_size=max_tree_size, dpi=dpi, size=size,
+                          max_dag_size=max_dag_size)
         what = "f with its gradient" if isinstance(wrt, (list, tuple)) else "f with ∂f/∂" + (
             wrt if isinstance(wrt, str) else as_symbol(wrt).name)
         return f"{view} view of {what}: wrote {path}"
-    render(f, path, view, max_tree_size=max_tree_size, legend=True, dpi=dpi, size=size)
+    render(f, path, view, max_tree_size=max_tree_size, legend=True, dpi=dpi, size=size,
+           max_dag_size=max_dag_size)
     sizes = f"{tree_size(f)} nodes ({dag_size(f)} distinct)" if view == "tree" else (
-        f"{dag_size(f)} distinct nodes (a tree of {tree_size(f)})")
+        f"{dag_size(f)} distinct nodes (a tree of {exact_number(tree_size(f))})")
     return f"{view} view of {sizes}: wrote {path}"

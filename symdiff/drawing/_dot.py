@@ -31,7 +31,8 @@ from .._expr import Expr, Symbol, as_expr, as_roots
 from .._expr import as_symbol as _as_symbol
 from .._measure import tree_occurrences
 from .._printing import to_text
-from .._traversal import flatten, toposort, tree_sizes, use_counts
+from .._traversal import depths, flatten, toposort, tree_sizes, tree_total, use_counts
+from .._util import exact_number
 from ..tensor import TensorExpr
 
 if TYPE_CHECKING:
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "to_dot", "render", "derivative_dot", "render_derivative", "pipe", "write",
-    "RenderError", "TreeTooLargeError", "GraphvizNotFoundError", "VIEWS", "FORMATS",
-    "DEFAULT_MAX_TREE_SIZE", "DEFAULT_PNG_DPI", "HEAT_COLORS", "copies_text",
+    "RenderError", "TreeTooLargeError", "DagTooLargeError", "GraphvizNotFoundError", "VIEWS",
+    "FORMATS", "DEFAULT_MAX_TREE_SIZE", "DEFAULT_MAX_DAG_SIZE", "check_dag_size", "layout_size",
+    "DEFAULT_PNG_DPI", "HEAT_COLORS", "copies_text",
 ]
 
 #: The views :func:`to_dot` draws.
@@ -51,6 +53,10 @@ HEAT_COLORS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 #: Largest tree (in nodes) that ``view="tree"`` expands unless told otherwise.
 DEFAULT_MAX_TREE_SIZE = 2000
+#: Largest layout (:func:`layout_size`: distinct nodes plus the ranks long edges cross) the DAG
+#: and heat views draw unless told otherwise. Graphviz's time grows faster than the layout:
+#: an 8,001-node DAG took 31 s, 20,001 nodes more than two minutes.
+DEFAULT_MAX_DAG_SIZE = 3000
 
 FONT = "Helvetica"
 # Fill and line colours by role (ColorBrewer tones, distinguishable in print and for most
@@ -83,11 +89,15 @@ class TreeTooLargeError(RenderError):
     """The tree view of an expression has more nodes than the limit allows."""
 
 
+class DagTooLargeError(RenderError):
+    """The DAG (or heat) view of an expression has more distinct nodes than the limit."""
+
+
 class GraphvizNotFoundError(SymdiffError, RuntimeError):
     """Graphviz (the ``dot`` program or the ``graphviz`` Python package) is not installed."""
 
 
-for _error in (RenderError, TreeTooLargeError, GraphvizNotFoundError):
+for _error in (RenderError, TreeTooLargeError, DagTooLargeError, GraphvizNotFoundError):
     _error.__module__ = "symdiff"
 
 
@@ -294,22 +304,66 @@ def _check_view(view: str) -> None:
                           "(or use render_computation for the computation graph)")
 
 
+def layout_size(order: list[Expr]) -> int:
+    """What Graphviz lays out for a DAG: its distinct nodes plus, for every edge that spans
+    more than one rank, a point per rank crossed (``dot`` routes long edges through such
+    virtual nodes). Ranks are heights; a leaf sits just below its lowest user. Long edges, not
+    boxes, are what make a layout slow: the logistic map's constants feed every level, so its
+    150-node DAG at n = 50 lays out about 4,900 points (about 20 s in ``dot`` here), while a
+    4,001-node chain lays out 4,001 (3 s)."""
+    height = depths(order)
+    low: dict[Expr, int] = {}
+    for node in order:
+        for arg in node.args:
+            if not arg.args:
+                low[arg] = min(low.get(arg, height[node]), height[node])
+    rank = {node: height[node] if node.args else low.get(node, 1) - 1 for node in order}
+    return len(order) + sum(rank[node] - rank[arg] - 1 for node in order for arg in node.args)
+
+
+def _dag_limit(order: list[Expr], limit: int, view: str) -> None:
+    size = layout_size(order)
+    if size > limit:
+        raise DagTooLargeError(
+            f"the {view} view would lay out {size} nodes and edge points ({len(order)} "
+            f"distinct nodes; long edges add {size - len(order)}), more than the limit of "
+            f"{limit} (Graphviz's layout time grows faster than that: tens of seconds here, "
+            "minutes past 10,000); pass max_dag_size (--max-dag-size) to draw it anyway")
+
+
+def check_dag_size(expr: Expr, limit: int, view: str) -> None:
+    """Raise :class:`DagTooLargeError` if drawing ``expr``'s DAG would lay out more than
+    ``limit`` nodes and edge points (:func:`layout_size`)."""
+    _check_limit("max_dag_size", limit)
+    _dag_limit(toposort((expr,)), limit, view)
+
+
+def _check_limit(name: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RenderError(f"{name} must be an int ≥ 0, not {value!r}")
+
+
 def _draw(roots: tuple[Expr, ...], view: str, labels: list[str] | None, max_tree_size: int,
           rankdir: str, derivative: frozenset[Expr] = frozenset(),
-          title: str | None = None) -> graphviz.Digraph:
+          title: str | None = None, max_dag_size: int = DEFAULT_MAX_DAG_SIZE
+          ) -> graphviz.Digraph:
     _check_view(view)
+    _check_limit("max_tree_size", max_tree_size)
+    _check_limit("max_dag_size", max_dag_size)
     order = toposort(roots)
-    counts = use_counts(order, roots)
     if view == "tree":
-        if not isinstance(max_tree_size, int) or isinstance(max_tree_size, bool):
-            raise RenderError(f"max_tree_size must be an int, not {max_tree_size!r}")
-        size = tree_sizes(order)
-        total = sum(size[r] for r in roots)
-        if total > max_tree_size:
+        # Capped sizes for the test (small ints however swollen the tree); the exact count
+        # only for the message, and written so that any number of digits prints.
+        size = tree_sizes(order, cap=max_tree_size)
+        if sum(size[r] for r in roots) > max_tree_size:
+            total = exact_number(tree_total(order, roots))
             raise TreeTooLargeError(
                 f"the tree view would draw {total} nodes (tree_size), more than the limit of "
                 f"{max_tree_size}; draw the shared DAG instead (view='dag': {len(order)} "
                 "distinct nodes) or raise max_tree_size")
+    else:
+        _dag_limit(order, max_dag_size, view)
+    counts = use_counts(order, roots)
     if view == "heat":
         paths = tree_occurrences(order, roots)
         top = max(_log10(n) for n in paths.values())
@@ -360,14 +414,17 @@ def _draw(roots: tuple[Expr, ...], view: str, labels: list[str] | None, max_tree
 
 
 def to_dot(exprs: Any, view: str = "dag", *, labels: Any = None,
-           max_tree_size: int = DEFAULT_MAX_TREE_SIZE, rankdir: str = "BT",
+           max_tree_size: int = DEFAULT_MAX_TREE_SIZE,
+           max_dag_size: int = DEFAULT_MAX_DAG_SIZE, rankdir: str = "BT",
            title: str | None = None, legend: bool = False) -> graphviz.Digraph:
     """A ``graphviz.Digraph`` of one expression or a sequence of them (outputs labelled).
 
     ``view="dag"`` draws each distinct node once; nodes used more than once get a purple
     border and a use count (``3 uses``). ``view="tree"`` repeats every shared subexpression, as a
     tree-based differentiator would write it, and raises :class:`TreeTooLargeError` when the
-    tree has more than ``max_tree_size`` nodes (checked before anything is expanded).
+    tree has more than ``max_tree_size`` nodes (checked before anything is expanded); the
+    DAG and heat views raise :class:`DagTooLargeError` above ``max_dag_size`` distinct nodes
+    (default :data:`DEFAULT_MAX_DAG_SIZE`: Graphviz would take minutes).
     ``labels`` name the outputs (default: none for one expression, "output i" for several);
     ``legend=True`` explains the colours in the title; ``rankdir`` is Graphviz's (``"BT"``:
     inputs at the bottom).
@@ -384,7 +441,7 @@ def to_dot(exprs: Any, view: str = "dag", *, labels: Any = None,
     if legend and title is None:
         title = _legend(view, False)
     return _draw(roots, view, _output_labels(roots, labels), max_tree_size, rankdir,
-                 title=title)
+                 title=title, max_dag_size=max_dag_size)
 
 
 def output_format(path: str | Path) -> str:
@@ -477,7 +534,8 @@ def render(exprs: Any, path: str | Path, view: str = "dag", *, dpi: float | None
 
 
 def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
-                   max_tree_size: int = DEFAULT_MAX_TREE_SIZE, rankdir: str = "BT",
+                   max_tree_size: int = DEFAULT_MAX_TREE_SIZE,
+                   max_dag_size: int = DEFAULT_MAX_DAG_SIZE, rankdir: str = "BT",
                    title: str | None = None) -> graphviz.Digraph:
     """``f`` and its derivative with respect to ``x`` in one picture. ``x`` is a symbol (or
     name), or a sequence of them for the gradient. Nodes that only the derivative uses are
@@ -504,7 +562,7 @@ def derivative_dot(f: Expr, x: Any, view: str = "dag", *,
     new = frozenset(n for n in toposort(derivatives) if n not in in_f)
     roots = (f, *derivatives)
     return _draw(roots, view, ["f", *names], max_tree_size, rankdir, new,
-                 title if title is not None else _legend(view, True))
+                 title if title is not None else _legend(view, True), max_dag_size)
 
 
 def render_derivative(f: Expr, x: Any, path: str | Path, view: str = "dag", *,

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import SymdiffError
+from .._util import interrupts_kept
 from .workloads import Workload
 
 __all__ = ["build_report", "SECTIONS"]
@@ -178,13 +179,21 @@ def build_report(out: str | Path = "report", quick: bool = False,
         raise SymdiffError(f"{out} exists and is not a symdiff report (index.html and "
                            "assets/ only); choose a new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    try:
-        _build(staging, quick, progress)
-        _move_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    # A Ctrl-C is never lost (one that lands in another library's callback is otherwise
+    # printed and dropped, and the build went on to replace the report), and never cuts the
+    # creation, the move into place or the removal of the staging folder in two.
+    with interrupts_kept() as guard:
+        with guard.deferred():
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        try:
+            _build(staging, quick, progress, guard.check)
+            with guard.deferred():
+                guard.check()
+                _move_into_place(staging, out)
+        except BaseException:
+            with guard.deferred():
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
     return out / "index.html"
 
 
@@ -209,11 +218,13 @@ def _move_into_place(staging: Path, out: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def _build(out: Path, quick: bool, progress: Callable[[str], None] | None) -> None:
+def _build(out: Path, quick: bool, progress: Callable[[str], None] | None,
+           check: Callable[[], None] = lambda: None) -> None:
     context = _Context(out, quick, progress)
     started = time.perf_counter()
     parts = []
     for number, section in enumerate(SECTIONS, 1):
+        check()  # an interrupt swallowed during the last section stops the build here
         context.say(f"[{number}/{len(SECTIONS)}] {section.title}")
         body = section.build(context)
         parts.append(f'<section id="{section.anchor}"><h2>{number}. '
