@@ -112,6 +112,8 @@ class Backend:
     array_module: the module of ``output="array"``'s arrays; ``fills``: whether the function
     assigns into a preallocated array (False for immutable arrays: it stacks the outputs).
     code / helpers: the backend's own per-op templates and helper sources, by op name.
+    max_name: the longest symbol name used verbatim in the code (0: no limit); longer names
+    become ``a<i>``, as names that are not plain identifiers do.
     """
 
     name: str
@@ -127,6 +129,7 @@ class Backend:
     fills: bool = True
     code: dict[str, str] = field(default_factory=dict)
     helpers: dict[str, str] = field(default_factory=dict)
+    max_name: int = 0
 
     def __repr__(self) -> str:
         return f"<symdiff backend {self.name}>"
@@ -288,8 +291,10 @@ MATH = Backend("math", "math", ("math", "numpy"))
 #: NumPy arrays with broadcasting; nan/inf and NumPy's warnings outside the domain.
 NUMPY = Backend("numpy", "numpy", ("numpy", "math"), family="numpy", arrays=True,
                 prologue="{p} = {m}.asarray({p}, {m}.float64)", constant="{m}.float64({0})")
+# (LLVM fails on numba's argument names past about 1,020 characters, "redefinition of
+# argument": longer symbol names are mangled.)
 #: The math backend's code compiled by ``numba.njit(cache=True)``; IEEE nan/inf.
-NUMBA = _Numba("numba", "math", ("math", "numba", "numpy"), requires="numba",
+NUMBA = _Numba("numba", "math", ("math", "numba", "numpy"), requires="numba", max_name=255,
                always_import=("numba",))
 #: ``jax.numpy``: the function can be ``jax.jit``-ed, ``jax.grad``-ed and ``jax.vmap``-ed
 #: (float32 unless jax's x64 mode is on, as everywhere in JAX).

@@ -127,10 +127,13 @@ def allowed_attributes(backend: Backend | None = None) -> frozenset[str]:
     return _OWN_ATTRIBUTES | _facts(backend)[1]
 
 
-def _identifiers(args: tuple[Symbol, ...], reserved: frozenset[str]) -> list[str]:
-    """The Python identifier of each argument: its name if plain and free, else ``a<i>``."""
+def _identifiers(args: tuple[Symbol, ...], reserved: frozenset[str], longest: int = 0
+                 ) -> list[str]:
+    """The Python identifier of each argument: its name if plain, free and not longer than
+    ``longest`` (0: any length), else ``a<i>``."""
     return [s.name if _PLAIN_NAME.match(s.name) and not _GENERATED_NAME.match(s.name)
-            and s.name not in reserved else f"a{i}" for i, s in enumerate(args)]
+            and s.name not in reserved and (not longest or len(s.name) <= longest)
+            else f"a{i}" for i, s in enumerate(args)]
 
 
 def check_function_name(name: Any, reserved: frozenset[str]) -> str:
@@ -393,7 +396,8 @@ class FunctionSource:
         self.backend = backend
         self.output = output
         self.symbols = tuple(s for a in args for s in (a if isinstance(a, tuple) else (a,)))
-        self.names = _identifiers(self.symbols, reserved)  # each symbol's name in the code
+        # each symbol's name in the code
+        self.names = _identifiers(self.symbols, reserved, backend.max_name)
         self.params = []
         position = 0
         for i, a in enumerate(args):

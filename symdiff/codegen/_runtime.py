@@ -15,11 +15,13 @@ still registering.
 from __future__ import annotations
 
 import ast
+import atexit
 import builtins
 import hashlib
 import itertools
 import linecache
 import os
+import shutil
 import tempfile
 import threading
 import weakref
@@ -132,13 +134,28 @@ def file_lock(path: Path) -> threading.Lock:
         return _locks.setdefault(str(path), threading.Lock())
 
 
+_FALLBACK: list[Path] = []
+
+
+def _fallback_dir() -> Path:
+    """Where generated modules go when the cache folder cannot be written: one temporary
+    folder per process, removed when the process exits (a folder per compile was left in
+    /tmp before)."""
+    with _locks_guard:
+        if not _FALLBACK:
+            folder = Path(tempfile.mkdtemp(prefix="symdiff-"))
+            atexit.register(shutil.rmtree, folder, True)
+            _FALLBACK.append(folder)
+        return _FALLBACK[0]
+
+
 def write_cached(source: str) -> Path:
     """The module file holding ``source`` (content-addressed, so numba's cache stays valid),
     written whole or not at all: a private temporary file in the same directory, renamed."""
     file_name = f"symdiff_{hashlib.sha256(source.encode()).hexdigest()[:24]}.py"
     for directory in (cache_dir(), None):
         try:
-            folder = Path(tempfile.mkdtemp(prefix="symdiff-")) if directory is None else directory
+            folder = _fallback_dir() if directory is None else directory
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / file_name
             if not path.exists() or path.read_text(encoding="utf-8") != source:
