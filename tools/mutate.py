@@ -177,7 +177,7 @@ def _copy_tree(files: list[str], target: Path) -> None:
         shutil.copy2(ROOT / name, destination)
 
 
-_FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+_FAILED = re.compile(r"^(?:FAILED|ERROR) (.+?)(?: - .*)?$", re.MULTILINE)
 
 
 def run_tests(folder: Path, tests: tuple[str, ...], timeout: float) -> tuple[bool, str]:
