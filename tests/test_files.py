@@ -44,3 +44,26 @@ def test_an_unwritable_numba_cache_leaves_no_folders_behind(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "1"  # one folder while running (one per compile before)
     assert list(temporary.iterdir()) == []  # and none once the process has exited
+
+
+def test_a_damaged_numba_cache_file_is_rewritten(tmp_path, monkeypatch):
+    """The module files are content-addressed; one cut short (a crash mid-write by an older
+    version, a full disk) has the right name and the wrong text: it must be rewritten, not
+    trusted."""
+    from symdiff.codegen._runtime import write_cached
+
+    monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
+    source = "def f(x):\n    return x + 1\n"
+    path = write_cached(source)
+    assert path.read_text() == source
+    path.write_text(source[:10])
+    assert write_cached(source) == path and path.read_text() == source
+    x = symdiff.Symbol("x")
+    f = symdiff.lambdify([x], symdiff.sin(x) + 2, backend="numba")
+    cached = next(p for p in tmp_path.glob("symdiff_*.py") if p != path)
+    text = cached.read_text()
+    cached.write_text(text[: len(text) // 2])  # half a module: would not even compile
+    for module in [m for m in sys.modules if m == cached.stem]:
+        del sys.modules[module]
+    g = symdiff.lambdify([x], symdiff.sin(x) + 2, backend="numba")
+    assert g(0.5) == f(0.5) and cached.read_text() == text
