@@ -44,3 +44,16 @@ def test_the_report_checks_that_its_assets_were_written(tmp_path, monkeypatch):
     with pytest.raises(symdiff.SymdiffError, match="never-written.svg"):
         report.build_report(tmp_path / "r", quick=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_interning_keeps_the_order_of_operands():
+    """Mutation intern-commutes: a table key that ignored the order of the operands made
+    y - x the very node x - y; random expressions rarely hold both at once."""
+    x, y = symdiff.symbols("x y")
+    at = {x: 0.3, y: 1.9}
+    for op in symdiff.OPS.values():
+        if op.arity != 2 or op.name == "polygamma":
+            continue
+        a, b = symdiff._expr.apply(op, x, y), symdiff._expr.apply(op, y, x)
+        assert a is not b and a.args == (x, y) and b.args == (y, x), op.name
+    assert (x - y).evaluate(at) == -(y - x).evaluate(at) != 0

@@ -82,7 +82,7 @@ MUTATIONS = [
     Mutation("partial-tanh", "d tanh(x)/dx = 1 + tanh(x)**2", "symdiff/_ops.py",
              'lambda F, a, out: 1 - out * out, r"\\tanh',
              'lambda F, a, out: 1 + out * out, r"\\tanh',
-             ("tests/test_oracles.py", "tests/test_diff.py")),
+             ("tests/test_extend.py", "-k", "core_table")),
     # --- the sweeps --------------------------------------------------------------------------
     Mutation("reverse-drops-accumulation",
              "the reverse sweep overwrites an adjoint instead of adding to it",
@@ -102,7 +102,7 @@ MUTATIONS = [
              "symdiff/_expr.py",
              "key = ((op, args[0]._ref, args[1]._ref) if n == 2",
              "key = ((op, *sorted((args[0]._ref, args[1]._ref), key=id)) if n == 2",
-             ("tests/test_expr.py", "tests/test_diff.py")),
+             ("tests/test_mutants.py", "tests/test_expr.py", "tests/test_diff.py")),
     Mutation("intern-signed-zero", "interning merges the constants 0.0 and -0.0",
              "symdiff/_expr.py",
              'key = ("const", "f", value.hex())',
