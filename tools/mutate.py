@@ -189,14 +189,19 @@ def run_tests(folder: Path, tests: tuple[str, ...], timeout: float) -> tuple[boo
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
                               timeout=timeout)
     except subprocess.TimeoutExpired:
-        return False, f"timed out after {timeout:.0f} s"
+        raise _NoVerdictError(f"timed out after {timeout:.0f} s") from None
     output = done.stdout + done.stderr
     failed = _FAILED.search(output)
     if done.returncode == 0:
         return True, output.strip().splitlines()[-1] if output.strip() else "passed"
-    if failed:
+    if done.returncode == 1 and failed:  # 1: tests failed; 2-5: interrupted, internal error…
         return False, failed.group(1)
-    return False, f"pytest exited {done.returncode}: " + " | ".join(output.splitlines()[-3:])
+    tail = " | ".join(output.splitlines()[-3:])
+    raise _NoVerdictError(f"pytest exited {done.returncode}: {tail}")
+
+
+class _NoVerdictError(Exception):
+    """The tests did not run to a verdict (pytest's internal or usage error, a timeout)."""
 
 
 def mutate(mutation: Mutation, files: list[str], tests: tuple[str, ...] | None,
@@ -212,10 +217,12 @@ def mutate(mutation: Mutation, files: list[str], tests: tuple[str, ...] | None,
         _copy_tree(files, copy)
         (copy / mutation.path).write_text(source.replace(mutation.old, mutation.new),
                                           encoding="utf-8")
-        passed, detail = run_tests(copy, tests or mutation.tests, timeout)
-    status = "SURVIVED" if passed else ("ERROR" if detail.startswith("timed out") else
-                                        "killed")
-    return Result(mutation, status, detail, time.perf_counter() - start)
+        try:
+            passed, detail = run_tests(copy, tests or mutation.tests, timeout)
+        except _NoVerdictError as exc:
+            return Result(mutation, "ERROR", str(exc), time.perf_counter() - start)
+    return Result(mutation, "SURVIVED" if passed else "killed", detail,
+                  time.perf_counter() - start)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -244,7 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         wanted = tests or tuple(sorted({t for m in chosen for t in m.tests}))
         with tempfile.TemporaryDirectory(prefix="symdiff-baseline-") as folder:
             _copy_tree(files, Path(folder))
-            passed, detail = run_tests(Path(folder), wanted, args.timeout * 2)
+            try:
+                passed, detail = run_tests(Path(folder), wanted, args.timeout * 2)
+            except _NoVerdictError as exc:
+                passed, detail = False, str(exc)
         if not passed:
             print(f"the tests fail on the unmutated code ({detail}): fix that first")
             return 2
