@@ -23,7 +23,7 @@ from typing import Any
 from ._errors import DifferentiationError
 from ._expr import SYMBOLIC as _SYMBOLIC_F
 from ._expr import Constant, Expr, Symbol, as_expr, as_symbol
-from ._printing import Formulas, symbol_latex
+from ._printing import Formulas
 from ._program import Program, lower
 from ._sparsity import (
     SparseMatrix,
@@ -160,8 +160,7 @@ def grad(expr: Any, variables: Iterable[Any] | None = None) -> Formulas:
 def _gradient_formulas(partials: tuple[Expr, ...], wrt: Sequence[Symbol]) -> Formulas:
     """The partials as a :class:`~symdiff._printing.Formulas` labelled ∂f/∂v (a tuple that a
     notebook shows as a column of formulas)."""
-    return Formulas(partials, [f"∂f/∂{v.name}" for v in wrt],
-                    [rf"\frac{{\partial f}}{{\partial {symbol_latex(v.name)}}}" for v in wrt])
+    return Formulas.gradient(partials, [v.name for v in wrt])
 
 
 #: How :func:`jacobian` may accumulate: one reverse sweep per row, one forward sweep per

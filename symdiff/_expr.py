@@ -32,7 +32,7 @@ from ._intern import (
     settle,
 )
 from ._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, SYMBOL, Op
-from ._printing import latex_display, to_text
+from ._printing import display_bundle, latex_display, to_text
 from ._program import Program, lower
 from ._traversal import flatten, natural_key, toposort
 
@@ -251,11 +251,7 @@ class Expr:
         """What a notebook shows: the formula (LaTeX), with the text form as the fallback (the
         only form above :data:`DISPLAY_LATEX_MAX_NODES` distinct nodes). The DAG picture is
         shown on request: ``e.graph()`` or ``symdiff.show(e)``."""
-        bundle = {"text/plain": repr(self)}
-        tex = latex_display(self)
-        if tex is not None:
-            bundle["text/latex"] = tex
-        return bundle
+        return display_bundle(self)
 
 
 class Symbol(Expr):

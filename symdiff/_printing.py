@@ -33,7 +33,7 @@ from ._traversal import toposort, tree_sizes
 __all__ = ["to_text", "to_latex", "symbol_text", "symbol_latex", "number_text", "shared_names",
            "render_with_names", "INLINE_TREE_LIMIT", "LATEX", "LATEX_FAMILIES", "Latex",
            "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
-           "DISPLAY_LATEX_MAX_NODES"]
+           "DISPLAY_LATEX_MAX_NODES", "display_bundle"]
 
 #: Expressions whose tree form has more nodes than this print in the shared form.
 INLINE_TREE_LIMIT = 1000
@@ -501,6 +501,17 @@ def to_latex(node: Any, max_tree: int = INLINE_TREE_LIMIT) -> str:
 DISPLAY_LATEX_MAX_NODES = 500
 
 
+def display_bundle(obj: Any) -> dict[str, str]:
+    """The MIME bundle a notebook shows for ``obj`` (a scalar or tensor expression, or
+    :class:`Formulas`): ``repr`` as text, and ``obj._repr_latex_()`` as LaTeX unless that is
+    None (too large to show as a formula)."""
+    bundle = {"text/plain": repr(obj)}
+    tex = obj._repr_latex_()
+    if tex is not None:
+        bundle["text/latex"] = tex
+    return bundle
+
+
 def latex_display(node: Any) -> str | None:
     """The LaTeX a notebook shows for ``node`` (``$…$``, or ``$$…$$`` for an aligned block), or
     None above :data:`DISPLAY_LATEX_MAX_NODES` distinct nodes."""
@@ -542,6 +553,13 @@ class Formulas(tuple):  # type: ignore[type-arg]
     def __reduce__(self) -> Any:
         return (Formulas, (tuple(self), self.labels, self.latex_labels))
 
+    @classmethod
+    def gradient(cls, partials: Sequence[Any], names: Sequence[str]) -> Formulas:
+        """The partials of ``f`` with respect to the variables ``names``, labelled ``∂f/∂v``
+        (what scalar and tensor ``grad`` return for several variables)."""
+        return cls(partials, [f"∂f/∂{name}" for name in names],
+                   [rf"\frac{{\partial f}}{{\partial {symbol_latex(name)}}}" for name in names])
+
     def __repr__(self) -> str:
         return tuple.__repr__(self)
 
@@ -561,11 +579,7 @@ class Formulas(tuple):  # type: ignore[type-arg]
         return "$$\\begin{pmatrix}\n" + " \\\\\n".join(formulas) + "\n\\end{pmatrix}$$"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        bundle = {"text/plain": repr(self)}
-        tex = self._repr_latex_()
-        if tex is not None:
-            bundle["text/latex"] = tex
-        return bundle
+        return display_bundle(self)
 
 
 set_printer(render_with_names)

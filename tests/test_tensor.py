@@ -110,6 +110,24 @@ def test_latex_is_matrix_notation():
     assert sd.tensor.tensor_latex(sd.trace(A @ B)) == r"\operatorname{tr}\left(A B\right)"
 
 
+def test_notebook_display_is_the_formula_as_for_scalars():
+    from symdiff._printing import DISPLAY_LATEX_MAX_NODES
+    e = sd.sigmoid(M @ x + u)
+    assert e._repr_mimebundle_() == {"text/plain": repr(e),
+                                     "text/latex": r"$\sigma\left(M x + u\right)$"}
+    assert e._repr_latex_() == r"$\sigma\left(M x + u\right)$"
+    big = x
+    for i in range(DISPLAY_LATEX_MAX_NODES // 3):
+        big = sd.sin(big) * big + i
+    assert big._repr_latex_() is None  # too large for a formula: text only, as for scalars
+    assert big._repr_mimebundle_() == {"text/plain": repr(big)}
+    g = sd.grad(sd.sum(e), [M, x])
+    assert g == (sd.grad(sd.sum(e), M), sd.grad(sd.sum(e), x)) and g.labels == ("∂f/∂M", "∂f/∂x")
+    tex = g._repr_mimebundle_()["text/latex"]
+    assert tex.startswith("$$\\begin{aligned}") and r"\frac{\partial f}{\partial M} &= " in tex
+    assert str(g).splitlines()[1] == f"∂f/∂x = {g[1]}"
+
+
 # --- evaluation ------------------------------------------------------------------------
 
 def test_evaluate_matches_numpy_and_checks_shapes():
@@ -207,6 +225,11 @@ def test_jacobian_of_an_elementwise_layer_is_not_a_diagonal_matrix():
     ("norm", lambda: sd.norm(M @ x - u), [M, x, u]),
     ("einsum", lambda: sd.sum(sd.einsum("ij,kj->ik", M, M) * sd.outer(u, u)), [M, u]),
     ("einsum-reduce", lambda: sd.sum(sd.einsum("ij->j", M) ** 2), [M]),
+    ("einsum-trace", lambda: sd.einsum("ii->", A) * sd.einsum("ii,i->", X, x ** 2), [A, X, x]),
+    ("einsum-diag", lambda: sd.sum(sd.einsum("ii->i", A) ** 2 * x), [A, x]),
+    ("einsum-repeat", lambda: sd.einsum("ij,jj->", A, X) + sd.sum(sd.einsum(
+        "iij->i", Tensor("R", (2, 2, 3))) ** 2) + sd.sum(sd.einsum("iji->j", sd.reshape(
+            M, (2, 3, 2))) * x), [A, X, M, Tensor("R", (2, 2, 3))]),
     ("diag", lambda: sd.sum(sd.diag(x) @ A) + sd.diag(A) @ x, [x, A]),
     ("concatenate", lambda: sd.sum(sd.concatenate([x, u]) ** 3), [x, u]),
     ("stack", lambda: sd.sum(sd.stack([x, v], axis=1) @ np.array([1.0, 2.0])), [x, v]),
@@ -223,8 +246,43 @@ def test_jacobian_of_an_elementwise_layer_is_not_a_diagonal_matrix():
     ("rosenbrock", lambda: sd.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2), [x]),
 ])
 def test_gradients_agree_with_central_differences(name, build, variables):
-    values = {**VALUES, Tensor("S", (2, 3, 3)): RNG.normal(size=(2, 3, 3))}
+    values = {**VALUES, Tensor("S", (2, 3, 3)): RNG.normal(size=(2, 3, 3)),
+              Tensor("R", (2, 2, 3)): RNG.normal(size=(2, 2, 3))}
     assert_gradient(build(), variables, values)
+
+
+def test_einsum_with_a_repeated_index_differentiates_in_closed_form():
+    assert sd.grad(sd.einsum("ii->", A), A) is sd.eye(3)  # d tr(A)/dA = I, as for trace
+    assert sd.einsum("ij->ij", A) is A
+    J = sd.jacobian(sd.einsum("ii->i", A), A)  # d diag(A)_k / dA_ij = δ_ki δ_kj
+    expected = np.zeros((3, 3, 3))
+    for k in range(3):
+        expected[k, k, k] = 1.0
+    np.testing.assert_array_equal(J.evaluate(VALUES), expected)
+    f = sd.sum(sd.exp(sd.einsum("ii->i", A)) * x)  # a Hessian through the diagonal
+    numeric = np.array([central(g, A, VALUES) for g in np.ravel(np.array(
+        [[sd.grad(f, A)[i, j] for j in range(3)] for i in range(3)], dtype=object))])
+    np.testing.assert_allclose(sd.hessian(f, A).evaluate(VALUES).reshape(9, 3, 3), numeric,
+                               atol=1e-6)
+
+
+def test_einsum_with_a_repeated_index_agrees_with_jax():
+    jax = pytest.importorskip("jax")
+    import jax.numpy as jnp
+    S = Tensor("S", (2, 2, 3))
+    values = {**VALUES, S: RNG.normal(size=(2, 2, 3))}
+    f = sd.sum(sd.einsum("ii->i", A) ** 2 * x) + sd.einsum("ij,jj->", A, X) + sd.sum(
+        sd.einsum("iij->j", S) ** 3)
+
+    def jf(a, xx, s):
+        return (jnp.sum(jnp.einsum("ii->i", a) ** 2 * values[x])
+                + jnp.einsum("ij,jj->", a, xx) + jnp.sum(jnp.einsum("iij->j", s) ** 3))
+
+    with jax.enable_x64(True):
+        expected = jax.grad(jf, argnums=(0, 1, 2))(
+            *(jnp.asarray(values[v], dtype=jnp.float64) for v in (A, X, S)))
+    for g, want in zip(sd.grad(f, [A, X, S]), expected, strict=True):
+        np.testing.assert_allclose(g.evaluate(values), np.asarray(want), rtol=1e-12)
 
 
 def test_derivative_tensors_and_hessian_vector_products():

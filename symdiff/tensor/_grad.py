@@ -28,6 +28,7 @@ from .. import _ops
 from .._errors import DifferentiationError
 from .._expr import Constant, Expr, Symbol
 from .._ops import MUL, NEG
+from .._printing import Formulas
 from .._program import lower
 from .._sweeps import Algebra, depends_on
 from .._sweeps import reverse as _reverse
@@ -109,27 +110,47 @@ def _matmul_vjp(node: Any, g: Any, nb: int) -> tuple[Any, Any]:
 
 
 def _einsum_vjp(node: Any, g: Any, nb: int, i: int) -> Any:
+    """Operand ``i``'s cotangent: the einsum of ``g`` with the other operands, over the
+    operand's distinct indices; an index the operand repeats (``"ii->"``, ``"ii->i"``) is put
+    back on its diagonal by an identity matrix per repetition, and an index summed within the
+    operand alone is broadcast back by ones."""
     inputs, output = node.params[0].split("->")
     subs = inputs.split(",")
     mine = subs[i]
-    if len(set(mine)) != len(mine):
-        raise DifferentiationError(f"einsum: no derivative rule for the repeated index in "
-                                   f"{mine!r} of {node.params[0]!r}")
-    letters = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-               if c not in node.params[0]]
-    batch = "".join(letters[:nb])
+    fresh = iter(c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                 if c not in node.params[0])
+    batch = "".join(next(fresh) for _ in range(nb))
     others = [s for j, s in enumerate(subs) if j != i]
     present = set(output).union(*others) if others else set(output)
-    kept = "".join(c for c in mine if c in present)
+    distinct = "".join(dict.fromkeys(mine))
+    kept = "".join(c for c in distinct if c in present)
     spec = ",".join([batch + output, *others]) + "->" + batch + kept
     result = X.einsum(spec, g, *(a for j, a in enumerate(node.args) if j != i))
     if kept == mine:
         return result
     shape = shape_of(node.args[i])
     sizes = dict(zip(mine, shape, strict=True))
-    expanded = X.reshape(result, shape_of(g)[:nb] + tuple(sizes[c] if c in kept else 1
-                                                           for c in mine))
-    return X.broadcast_to(expanded, shape_of(g)[:nb] + shape)
+    if distinct == mine:  # no repeated index: broadcast the summed-out axes back
+        expanded = X.reshape(result, shape_of(g)[:nb] + tuple(sizes[c] if c in kept else 1
+                                                               for c in mine))
+        return X.broadcast_to(expanded, shape_of(g)[:nb] + shape)
+    operands, parts, seen = [result], [batch + kept], set(kept)
+    renamed = ""
+    for c in mine:
+        if c not in seen:  # first use of an index summed within this operand alone
+            seen.add(c)
+            if mine.count(c) == 1:
+                operands.append(X.ones((sizes[c],)))
+                parts.append(c)
+            renamed += c
+        elif c in renamed:  # a repetition: on the diagonal with the first use
+            other = next(fresh)
+            operands.append(X.eye(sizes[c]))
+            parts.append(c + other)
+            renamed += other
+        else:
+            renamed += c
+    return X.einsum(",".join(parts) + "->" + batch + renamed, *operands)
 
 
 def _concat_vjp(node: Any, g: Any, nb: int) -> tuple[Any, ...]:
@@ -280,7 +301,8 @@ def _operand(expr: Any) -> Any:
 
 def grad(expr: Any, variables: Any = None) -> Any:
     """The gradient of a scalar tensor expression, in matrix form: one reverse sweep; each
-    result has its variable's shape. One variable gives one result, a list gives a tuple.
+    result has its variable's shape. One variable gives one result, a list gives a tuple
+    (a :class:`~symdiff.Formulas`, labelled ∂f/∂W in a notebook, as for scalars).
 
     >>> import symdiff
     >>> W, x, y = symdiff.Tensor("W", (2, 3)), symdiff.Tensor("x", (3,)), symdiff.Tensor("y", (2,))
@@ -293,7 +315,7 @@ def grad(expr: Any, variables: Any = None) -> Any:
                                    f"{shape_of(expr)}; use jacobian for vector functions")
     wrt, single = _variables(variables, expr)
     result = reverse(expr, Constant(1), wrt, 0)
-    return result[0] if single else tuple(result)
+    return result[0] if single else Formulas.gradient(result, [v.name for v in wrt])
 
 
 def _seed(shape: tuple[int, ...]) -> Any:

@@ -24,6 +24,7 @@ from .. import _ops
 from .._errors import ConversionError, ShapeError
 from .._expr import Constant, Expr, Symbol, apply, as_expr, intern_node
 from .._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, Op
+from .._printing import display_bundle, latex_display
 from .._traversal import toposort
 from . import _tops as T  # noqa: N812  (the table of tensor ops, as T.MATMUL)
 from ._evaluate import evaluate_tensors
@@ -193,9 +194,14 @@ class TensorExpr:
     def __repr__(self) -> str:
         return f"<tensor {self.shape} {tensor_text(self, max_tree=60)}>"
 
-    def _repr_latex_(self) -> str:
-        text = tensor_latex(self)
-        return f"$${text}$$" if "aligned" in text else f"${text}$"
+    def _repr_latex_(self) -> str | None:
+        return latex_display(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """What a notebook shows: the formula in matrix notation (LaTeX), with the text form
+        as the fallback (the only form above ``DISPLAY_LATEX_MAX_NODES`` distinct nodes), as
+        for scalar expressions."""
+        return display_bundle(self)
 
 
 class Tensor(TensorExpr):
@@ -699,6 +705,12 @@ def einsum(spec: str, *operands: Any) -> Operand:
         raise ShapeError(f"einsum: bad output subscripts {output!r} in {spec!r}")
     if any(_is_zero(a) for a in args):
         return zeros(tuple(sizes[c] for c in output))
+    ones_dropped = [(s, a) for s, a in zip(inputs, args, strict=True)
+                    if not (s == "" and _is_one(a))]  # a factor 1 (the seed of a sweep)
+    if ones_dropped and len(ones_dropped) < len(args):
+        inputs, args = [s for s, _ in ones_dropped], tuple(a for _, a in ones_dropped)
+    if len(args) == 1 and inputs[0] == output:  # einsum("ij->ij", A) is A
+        return args[0]
     normalized = ",".join(inputs) + "->" + output
     return _make(T.EINSUM, args, tuple(sizes[c] for c in output), (normalized,))
 
