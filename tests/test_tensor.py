@@ -86,6 +86,23 @@ def test_cheap_identities_fold():
     assert sd.reshape(M, (4, 3)) is M and M[:, :] is M
 
 
+def test_constant_arrays_fold():
+    from symdiff.tensor._texpr import FOLD_MAX_ELEMENTS
+    C = sd.TensorConstant([[1.0, 2.0], [3.0, 4.0]])
+    assert C.T is sd.TensorConstant([[1.0, 3.0], [2.0, 4.0]])
+    assert C[1] is sd.TensorConstant([3.0, 4.0]) and C[0, 1] is sd.Constant(2.0)
+    assert sd.reshape(C, (4,)) is sd.TensorConstant([1.0, 2.0, 3.0, 4.0])
+    assert sd.concatenate([C, C]).op.name == "array"
+    assert C * C + 1 is sd.TensorConstant([[2.0, 5.0], [10.0, 17.0]])
+    assert C + sd.eye(2) is sd.TensorConstant([[2.0, 2.0], [3.0, 5.0]])
+    assert 2 * C[0] - sd.ones((2,)) is sd.TensorConstant([1.0, 3.0])
+    y = Tensor("y", (2,))
+    assert (C @ y).op.name == "matmul" and (C * y).op.name == "mul"  # variables stay
+    big = sd.TensorConstant(np.ones(FOLD_MAX_ELEMENTS + 1))
+    assert (big * 2).op.name == "mul" and (big.T is big)  # over the limit: not folded
+    np.testing.assert_allclose((big * 2).evaluate(), 2 * np.ones(FOLD_MAX_ELEMENTS + 1))
+
+
 # --- printing --------------------------------------------------------------------------
 
 def test_text_is_numpy_like():

@@ -27,7 +27,7 @@ from .._ops import ADD, CONST, DIV, MUL, NEG, POW, SUB, Op
 from .._printing import display_bundle, latex_display
 from .._traversal import toposort
 from . import _tops as T  # noqa: N812  (the table of tensor ops, as T.MATMUL)
-from ._evaluate import evaluate_tensors
+from ._evaluate import STRUCTURAL, evaluate_tensors
 from ._print import tensor_latex, tensor_text
 from ._shapes import (
     Shape,
@@ -272,7 +272,50 @@ def _make(op: Any, args: tuple[Operand, ...], shape: Shape, params: tuple[Any, .
         return node
 
     # Children by their intern references, as the scalar core's keys (see symdiff._intern).
-    return cast(TensorExpr, intern_node((op, shape, params, *(a._ref for a in args)), build))
+    node = cast(TensorExpr, intern_node((op, shape, params, *(a._ref for a in args)), build))
+    if op.name in _DATA_MOVES and all(isinstance(a, TensorConstant) for a in args) and (
+            size_of(shape) <= FOLD_MAX_ELEMENTS):
+        # Moving a constant array's elements is exact: the result is the constant array.
+        return cast(TensorExpr, TensorConstant(STRUCTURAL[op.name](
+            node, *(cast(TensorConstant, a).value for a in args))))
+    return node
+
+
+#: Constant arrays up to this many elements fold through the operations on them: the data
+#: moves (transpose, reshape, indexing, broadcasting, concatenation) exactly, the elementwise
+#: ops element by element through the scalar core's own folding (so by its exactness rules).
+FOLD_MAX_ELEMENTS = 1000
+_DATA_MOVES = frozenset({"transpose", "reshape", "getitem", "broadcast_to", "concatenate"})
+
+
+def _constant_array(x: Operand) -> np.ndarray | None:
+    """The value of a constant operand (scalar, fill, identity or array) as an array."""
+    value = _fill_value(x)
+    if value is not None:
+        return np.full(shape_of(x), float(value))
+    if isinstance(x, TensorConstant):
+        return x.value
+    if isinstance(x, TensorExpr) and x.op is T.EYE:
+        return np.eye(x.shape[0])
+    return None
+
+
+def _fold_elementwise(op: Op, args: tuple[Operand, ...], shape: Shape) -> Operand | None:
+    """``op`` on constant operands, element by element by the scalar core (None unless every
+    element folds to a finite number)."""
+    if size_of(shape) > FOLD_MAX_ELEMENTS:
+        return None
+    arrays = [_constant_array(a) for a in args]
+    if any(a is None for a in arrays):
+        return None
+    spread = [np.broadcast_to(cast(np.ndarray, a), shape) for a in arrays]
+    out = np.empty(shape)
+    for index in np.ndindex(shape):
+        element = _scalar(op, tuple(Constant(float(a[index])) for a in spread))
+        if element.op is not CONST or not np.isfinite(float(element.value)):  # type: ignore[attr-defined]
+            return None
+        out[index] = float(element.value)  # type: ignore[attr-defined]
+    return cast(Operand, TensorConstant(out))
 
 
 def is_tensor(x: Any) -> bool:
@@ -395,6 +438,12 @@ def elementwise(op: Op, *operands: Any) -> Operand:
         folded = _scalar(op, tuple(Constant(cast(float, v)) for v in values))
         if folded.op is CONST:
             return full(shape, folded.value)  # type: ignore[attr-defined]
+    elif any(isinstance(a, TensorConstant) for a in args) and all(
+            isinstance(a, (TensorConstant, Expr)) or a.op in (T.FILL, T.EYE) for a in args):
+        # (fills and identities alone keep their own rules below: eye(3) * 1 is eye(3))
+        constant = _fold_elementwise(op, args, shape)
+        if constant is not None:
+            return constant
     if op is ADD:
         a, b = args
         if _is_zero(a):
