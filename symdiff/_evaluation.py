@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from itertools import count
 from types import SimpleNamespace
 from typing import Any
 
@@ -141,11 +142,13 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
         vals: list[Any] = [*inputs, *[float(c.value) for c in program.constants]]
     except OverflowError:  # a constant no float holds: the fast loop would compute exactly
         vals = [*inputs, *[_number(c.value) for c in program.constants]]
-        vals.extend([0.0] * len(program.equations))
+        vals.extend([0.0] * len(program.arg_slots))
         return _carefully(program, vals)
-    vals.extend([0.0] * len(program.equations))
-    try:
-        for out, op, args, _ in program.equations:
+    first = len(vals)
+    vals.extend([0.0] * len(program.arg_slots))
+    try:  # the program's parallel arrays: no Equation objects made
+        for out, node, args in zip(count(first), program.operations, program.arg_slots):
+            op = node.op
             if len(args) == 2:
                 vals[out] = op.evaluate(vals[args[0]], vals[args[1]])
             elif len(args) == 1:

@@ -538,7 +538,10 @@ class Formulas(tuple):  # type: ignore[type-arg]
     """
 
     labels: tuple[str, ...] | None
-    latex_labels: tuple[str, ...] | None
+    # The LaTeX labels, or the symbols of ∂f/∂v labels not written yet (grad makes them only
+    # when a notebook asks: LaTeX names cost more than a small gradient's sweep).
+    _latex: tuple[str, ...] | tuple[Any, ...] | None
+    _latex_pending: bool = False
 
     def __new__(cls, items: Any, labels: Sequence[str] | None = None,
                 latex_labels: Sequence[str] | None = None) -> Formulas:
@@ -547,8 +550,17 @@ class Formulas(tuple):  # type: ignore[type-arg]
             if given is not None and len(given) != len(self):
                 raise ValueError(f"{len(given)} labels for {len(self)} formulas")
         self.labels = None if labels is None else tuple(labels)
-        self.latex_labels = None if latex_labels is None else tuple(latex_labels)
+        self._latex = None if latex_labels is None else tuple(latex_labels)
         return self
+
+    @property
+    def latex_labels(self) -> tuple[str, ...] | None:
+        if self._latex_pending:
+            names: tuple[Any, ...] = self._latex or ()
+            self._latex = tuple(rf"\frac{{\partial f}}{{\partial {symbol_latex(name)}}}"
+                                for name in names)
+            self._latex_pending = False
+        return self._latex
 
     def __reduce__(self) -> Any:
         return (Formulas, (tuple(self), self.labels, self.latex_labels))
@@ -557,8 +569,9 @@ class Formulas(tuple):  # type: ignore[type-arg]
     def gradient(cls, partials: Sequence[Any], names: Sequence[str]) -> Formulas:
         """The partials of ``f`` with respect to the variables ``names``, labelled ``∂f/∂v``
         (what scalar and tensor ``grad`` return for several variables)."""
-        return cls(partials, [f"∂f/∂{name}" for name in names],
-                   [rf"\frac{{\partial f}}{{\partial {symbol_latex(name)}}}" for name in names])
+        self = cls(partials, [f"∂f/∂{name}" for name in names])
+        self._latex, self._latex_pending = tuple(names), True  # LaTeX labels on first use
+        return self
 
     def __repr__(self) -> str:
         return tuple.__repr__(self)

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from itertools import count
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from ._errors import SymdiffError
 from ._ops import SYMBOL
 from ._tables import html_table
-from ._traversal import flatten, natural_key, toposort
+from ._traversal import flatten, natural_key
 from ._util import gc_paused
 
 __all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer",
@@ -55,6 +58,12 @@ class Assignment(NamedTuple):
     @property
     def op(self) -> Any:
         return self.node.op
+
+
+_ARGS = attrgetter("args")
+_OP = attrgetter("op")
+_PARAMS = attrgetter("params")
+_EQUATION = partial(tuple.__new__, Equation)  # Equation(*row) without keyword handling
 
 
 # The printer renders nodes with names for some of them; it lives above this module (it uses
@@ -122,19 +131,56 @@ class Program:
     return t0*sin(t0)
     """
 
-    __slots__ = ("__dict__", "constants", "equations", "inputs", "nodes", "output_slots",
+    __slots__ = ("__dict__", "arg_slots", "constants", "inputs", "nodes", "output_slots",
                  "outputs", "three_address")
 
     def __init__(self, inputs: tuple[Any, ...], constants: tuple[Any, ...],
                  equations: tuple[Equation, ...], output_slots: tuple[int, ...],
                  nodes: tuple[Any, ...], three_address: bool = False) -> None:
+        equations = tuple(equations)
+        self._set(inputs, constants, tuple(eq.args for eq in equations), output_slots, nodes,
+                  three_address)
+        self.__dict__["equations"] = equations
+
+    @classmethod
+    def _make(cls, inputs: tuple[Any, ...], constants: tuple[Any, ...],
+              arg_slots: tuple[tuple[int, ...], ...], output_slots: tuple[int, ...],
+              nodes: tuple[Any, ...], three_address: bool = False) -> Program:
+        """The program from its parallel arrays (what :func:`lower` makes): equation ``k``
+        writes slot ``len(inputs) + len(constants) + k``, computing ``nodes[slot].op`` of
+        the slots ``arg_slots[k]``."""
+        program = cls.__new__(cls)
+        program._set(inputs, constants, arg_slots, output_slots, nodes, three_address)
+        return program
+
+    def _set(self, inputs: tuple[Any, ...], constants: tuple[Any, ...],
+             arg_slots: tuple[tuple[int, ...], ...], output_slots: tuple[int, ...],
+             nodes: tuple[Any, ...], three_address: bool) -> None:
         self.inputs = inputs
         self.constants = constants
-        self.equations = equations
+        self.arg_slots = arg_slots
         self.output_slots = output_slots
         self.nodes = nodes
         self.three_address = three_address
-        self.outputs = tuple(nodes[s] for s in output_slots)
+        self.outputs = tuple([nodes[s] for s in output_slots])
+
+    @property
+    def equations(self) -> tuple[Equation, ...]:
+        """``Equation(out, op, args, params)`` per operation, in dependency order (made on
+        first use from :attr:`arg_slots` and :attr:`nodes`; the sweeps and the evaluator
+        read those directly)."""
+        cached = self.__dict__.get("equations")
+        if cached is None:
+            operations = self.operations
+            cached = self.__dict__["equations"] = tuple(map(_EQUATION, zip(
+                count(self.first_equation_slot), map(_OP, operations), self.arg_slots,
+                map(_PARAMS, operations))))
+        return cached  # type: ignore[no-any-return]
+
+    @property
+    def operations(self) -> tuple[Any, ...]:
+        """The nodes the equations compute, in order (``nodes`` after the leaves)."""
+        return self.nodes[len(self.inputs) + len(self.constants):]
 
     @property
     def uses(self) -> tuple[int, ...]:
@@ -143,8 +189,8 @@ class Program:
         cached = self.__dict__.get("uses")
         if cached is None:
             counts = [0] * len(self.nodes)
-            for eq in self.equations:
-                for a in eq.args:
+            for args in self.arg_slots:
+                for a in args:
                     counts[a] += 1
             for s in self.output_slots:
                 counts[s] += 1
@@ -163,15 +209,19 @@ class Program:
     @property
     def n_operations(self) -> int:
         """Operations executed: every distinct operation is computed exactly once."""
-        return len(self.equations)
+        return len(self.arg_slots)
 
     # --- the named view ----------------------------------------------------------------
     def named_slots(self, three_address: bool | None = None) -> list[int]:
         """The equation slots that get a name: every one (three-address form) or those read
         more than once (counting reads across all outputs)."""
         every = self.three_address if three_address is None else three_address
+        first = self.first_equation_slot
+        slots = range(first, first + len(self.arg_slots))
+        if every:
+            return list(slots)
         uses = self.uses
-        return [eq.out for eq in self.equations if every or uses[eq.out] > 1]
+        return [s for s in slots if uses[s] > 1]
 
     def slot_names(self, stem: str = "t", start: int = 0, three_address: bool | None = None
                    ) -> dict[int, str]:
@@ -241,9 +291,8 @@ class Program:
         """Every slot's value: ``inputs`` for the input slots, ``constant(node)`` for the
         constants, then ``apply(op, arg values)`` equation by equation (one forward pass)."""
         vals: list[Any] = [*inputs, *(constant(c) for c in self.constants)]
-        vals.extend([None] * len(self.equations))
-        for out, op, args, _ in self.equations:
-            vals[out] = apply(op, tuple(vals[a] for a in args))
+        for node, args in zip(self.operations, self.arg_slots, strict=True):
+            vals.append(apply(node.op, tuple([vals[a] for a in args])))
         return vals
 
 
@@ -258,22 +307,46 @@ def lower(exprs: Any, inputs: Sequence[Any] | None = None, three_address: bool =
         return _lower(exprs, inputs, three_address)
 
 
+def _walk(roots: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:
+    """The distinct nodes under ``roots`` split into symbols, constants and operations, each
+    in the order of :func:`~symdiff._traversal.toposort` (a depth-first post-order, arguments
+    left to right). One walk, fused with the split; leaves never go on the stack."""
+    seen: set[Any] = set()
+    mark = seen.add
+    symbols: list[Any] = []
+    constants: list[Any] = []
+    operations: list[Any] = []
+    finish = operations.append
+    for root in roots:
+        if root in seen:
+            continue
+        mark(root)
+        if not root.args:
+            (symbols if root.op is SYMBOL else constants).append(root)
+            continue
+        stack = [(root, iter(root.args))]
+        push, pop = stack.append, stack.pop
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child not in seen:
+                    mark(child)
+                    if child.args:
+                        push((child, iter(child.args)))
+                        break
+                    (symbols if child.op is SYMBOL else constants).append(child)
+            else:
+                pop()
+                finish(node)
+    return symbols, constants, operations
+
+
 def _lower(exprs: Any, inputs: Sequence[Any] | None, three_address: bool) -> Program:
     roots: list[Any] = [exprs] if hasattr(exprs, "op") else flatten(exprs)
     for root in roots:
         if not hasattr(root, "op"):
             raise SymdiffError(f"cannot lower {root!r}: not an expression")
-    order = toposort(roots)
-    symbols: list[Any] = []
-    constants: list[Any] = []
-    operations: list[Any] = []
-    for node in order:
-        if node.args:
-            operations.append(node)
-        elif node.op is SYMBOL:
-            symbols.append(node)
-        else:
-            constants.append(node)
+    symbols, constants, operations = _walk(roots)
     if inputs is None:
         input_nodes = tuple(sorted(symbols, key=lambda s: natural_key(s.name)))
     else:
@@ -282,17 +355,18 @@ def _lower(exprs: Any, inputs: Sequence[Any] | None, three_address: bool) -> Pro
         if missing:
             names = ", ".join(sorted(s.name for s in missing))
             raise SymdiffError(f"the expressions depend on {names}, not among the inputs")
-    nodes = [*input_nodes, *constants, *operations]
-    slot = {node: k for k, node in enumerate(nodes)}
-    make = tuple.__new__  # Equation(...) without NamedTuple's keyword handling: hot path
+    nodes = (*input_nodes, *constants, *operations)
+    slot = dict(zip(nodes, range(len(nodes)), strict=True))
     get = slot.__getitem__
-    equations: list[Equation] = []
-    append = equations.append
-    for k, node in enumerate(operations, start=len(nodes) - len(operations)):
-        args = node.args
-        if len(args) == 2:  # most ops: no map() and generator for two lookups
-            append(make(Equation, (k, node.op, (get(args[0]), get(args[1])), node.params)))
+    # The argument slots of every operation; the Equation objects are made only when asked
+    # for (Program.equations): the hot readers take these parallel arrays.
+    arg_slots: list[tuple[int, ...]] = []
+    append = arg_slots.append
+    for args in map(_ARGS, operations):
+        if len(args) == 2:  # most ops: two lookups, no map() object
+            a, b = args
+            append((get(a), get(b)))
         else:
-            append(make(Equation, (k, node.op, tuple(map(get, args)), node.params)))
-    return Program(input_nodes, tuple(constants), tuple(equations),
-                   tuple([slot[r] for r in roots]), tuple(nodes), three_address)
+            append(tuple(map(get, args)))
+    return Program._make(input_nodes, tuple(constants), tuple(arg_slots),
+                         tuple([get(r) for r in roots]), nodes, three_address)

@@ -19,6 +19,7 @@ to "one sweep": it differentiates the *tree*, to show swell.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import count
 from typing import Any
 
 from ._evaluation import IEEE_FLOAT as _FLOAT_F
@@ -139,7 +140,7 @@ def depends_on(program: Program, slots: Iterable[int]) -> list[bool]:
     live = [False] * program.n_slots
     for s in slots:
         live[s] = True
-    for out, _, args, _ in program.equations:
+    for out, args in enumerate(program.arg_slots, program.first_equation_slot):
         for a in args:
             if live[a]:
                 live[out] = True
@@ -166,8 +167,11 @@ def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int,
     # When the primal values are the program's own nodes, a node's arguments are its
     # operands' values: no list to build per equation (the hot path of symbolic diff).
     nodes = primal if primal is program.nodes else None
-    for out, op, args, _ in program.equations:
-        argvals: Any = None if nodes is None else nodes[out].args
+    symbolic = type(algebra) is _Symbolic
+    for out, node, args in zip(count(program.first_equation_slot), program.operations,
+                               program.arg_slots):
+        op = node.op
+        argvals: Any = None if nodes is None else node.args
         rule = op.jvp if jvp_rule is None else jvp_rule(op)
         if rule is not None:
             tangents = [tangent[a] for a in args]
@@ -181,6 +185,18 @@ def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int,
         for j, a in enumerate(args):
             t = tangent[a]
             if t is None:
+                continue
+            if symbolic:  # EXPRESSIONS' forward_term and add, inlined: the hot path of diff
+                if argvals is None:
+                    argvals = [primal[i] for i in args]
+                partial = partials[j](F, *argvals, primal[out])
+                if partial.__class__ is int:
+                    if partial == 0:
+                        continue
+                    contribution = t if partial == 1 else mul(partial, t)
+                else:
+                    contribution = mul(t, partial) if j == 0 else mul(partial, t)
+                total = contribution if total is None else add(total, contribution)
                 continue
             if F is None:
                 partial = None
@@ -212,14 +228,19 @@ def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple
     # An algebra that keeps the default rule lookup reads op.vjp directly (the hot loop).
     vjp_rule = None if type(algebra).vjp_rule is Algebra.vjp_rule else algebra.vjp_rule
     nodes = primal if primal is program.nodes else None
+    symbolic = type(algebra) is _Symbolic
     for slot, seed in cotangents:
         if live[slot]:
             previous = adjoint[slot]
             adjoint[slot] = seed if previous is None else add_(previous, seed)
-    for out, op, args, _ in reversed(program.equations):
+    first = program.first_equation_slot
+    for out, node, args in zip(range(first + len(program.arg_slots) - 1, first - 1, -1),
+                               reversed(program.operations), reversed(program.arg_slots),
+                               strict=True):
         bar = adjoint[out]
         if bar is None:
             continue
+        op = node.op
         value = primal[out]
         argvals: Any = (None if F is None else
                         value.args if nodes is not None else [primal[a] for a in args])
@@ -236,6 +257,17 @@ def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple
         partials = op.partials
         for j, a in enumerate(args):
             if not live[a]:
+                continue
+            if symbolic:  # EXPRESSIONS' reverse_term and add, inlined: the hot path of grad
+                partial = partials[j](F, *argvals, value)
+                if partial.__class__ is int:
+                    if partial == 0:
+                        continue
+                    contribution = bar if partial == 1 else mul(partial, bar)
+                else:
+                    contribution = mul(bar, partial)
+                previous = adjoint[a]
+                adjoint[a] = contribution if previous is None else add(previous, contribution)
                 continue
             if F is None:
                 contribution = term(bar, None, None)
