@@ -110,8 +110,7 @@ def unregister_op(name: str) -> Op:
     op = _remove_from_table(name)
     LATEX.pop(name, None)
     for backend in BACKENDS.values():
-        backend.code.pop(name, None)
-        backend.helpers.pop(name, None)
+        backend.forget(name)
     return op
 
 

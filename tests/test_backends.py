@@ -141,6 +141,40 @@ def test_a_backend_of_ones_own_is_one_object():
     assert "def _e(x):" in g.source and g(1.0) == math.exp(1.0)
 
 
+def test_what_codegen_derives_from_the_tables_follows_every_change():
+    # Reserved names, allowed attributes and analysed templates are computed once per state
+    # of the tables; registering, forgetting and a new op must each be seen by the next compile.
+    from symdiff.codegen._pycode import allowed_attributes, reserved_names
+
+    helper = "def _cube_helper(x):\n    return x * x * x"
+    assert "_cube_helper" not in reserved_names(MATH)
+    MATH.register("sinh", "_cube_helper({0}) + {m}.degrees({0})", helper)
+    try:
+        assert "_cube_helper" in reserved_names(MATH) and "degrees" in allowed_attributes(MATH)
+        f = lambdify([x], symdiff.sinh(x))
+        assert "_cube_helper(x) + degrees(x)" in f.source and f(2.0) == 8.0 + math.degrees(2.0)
+        # the same number of entries, another template and helper: seen too
+        MATH.register("sinh", "_square_helper({0})", "def _square_helper(x):\n    return x * x")
+        assert "_square_helper" in reserved_names(MATH)
+        assert "_cube_helper" not in reserved_names(MATH)
+        assert lambdify([x], symdiff.sinh(x))(2.0) == 4.0  # the new text, not the cached one
+    finally:
+        MATH.forget("sinh")
+    assert "_cube_helper" not in reserved_names(MATH)
+    assert "degrees" not in allowed_attributes(MATH)
+    assert lambdify([x], symdiff.sinh(x))(2.0) == math.sinh(2.0)
+    op = symdiff.extend.register_op("cube_test", lambda v: v**3, lambda F, a, out: 3 * a * a,
+                                    math="_cube_helper({0})")
+    try:
+        with pytest.raises(SymdiffError, match="safety check"):  # no helper: unknown name
+            lambdify([x], symdiff.cube_test(x))
+        MATH.register("cube_test", "_cube_helper({0})", helper)
+        assert lambdify([x], symdiff.cube_test(x))(2.0) == 8.0
+    finally:
+        symdiff.extend.unregister_op(op.name)
+    assert "_cube_helper" not in reserved_names(MATH)
+
+
 def test_generated_code_can_import_only_its_backends_modules():
     import ast
 

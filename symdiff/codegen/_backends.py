@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import SymdiffError
-from .._ops import Op
+from .._ops import Op, on_register
 from ._runtime import (
     execute,
     file_lock,
@@ -41,7 +41,8 @@ from ._runtime import (
 )
 
 __all__ = ["Backend", "BACKENDS", "MATH", "NUMPY", "NUMBA", "JAX", "get_backend",
-           "NUMBA_OPTIONS", "dotted_name", "PROGRESS_AFTER", "NUMBA_WARN_ABOVE"]
+           "NUMBA_OPTIONS", "dotted_name", "PROGRESS_AFTER", "NUMBA_WARN_ABOVE",
+           "tables_version"]
 
 NUMBA_OPTIONS = 'cache=True, error_model="numpy"'
 #: numba compiles that take longer than this many seconds print a progress line on stderr.
@@ -78,6 +79,23 @@ class _Progress:
         if self.printed:
             print(f"symdiff: numba compiled {self.what} in "
                   f"{time.perf_counter() - self.start:.1f} s", file=sys.stderr, flush=True)
+# What the code generator derives from the op table and the backends' tables (the names
+# their code uses, each op's analysed template) is computed once per version of the tables:
+# registering or unregistering an op, Backend.register / forget and a new backend change it.
+_VERSION = [0]
+
+
+def _tables_changed(*_: Any) -> None:
+    _VERSION[0] += 1
+
+
+def tables_version() -> tuple[Any, ...]:
+    """A key that changes whenever the op table or a backend's table may have changed (the
+    registered backends and the sizes of their tables count too, for tables written into
+    directly)."""
+    return (_VERSION[0], *((b, len(b.code), len(b.helpers)) for b in BACKENDS.values()))
+
+
 #: How a backend has its source checked: ``check(tree, backend, extra_names)``.
 Checker = Callable[[ast.Module, "Backend", frozenset[str]], None]
 
@@ -137,12 +155,21 @@ class Backend:
     # --- the per-op table ------------------------------------------------------------------
 
     def register(self, name: str, code: str, helper: str = "") -> None:
-        """Give the op ``name`` a template of this backend's own (and a helper it calls)."""
+        """Give the op ``name`` a template of this backend's own (and a helper it calls).
+        (Change the table through this method and :meth:`forget`: the code generator keeps
+        what it derives from the tables until they change.)"""
         self.code[name] = code
         if helper:
             self.helpers[name] = helper
         else:
             self.helpers.pop(name, None)
+        _tables_changed()
+
+    def forget(self, name: str) -> None:
+        """Drop this backend's own template (and helper) for the op ``name``, if any."""
+        self.code.pop(name, None)
+        self.helpers.pop(name, None)
+        _tables_changed()
 
     def template(self, op: Op) -> str:
         """The op's code template: this backend's own, else the op's for this family, else
@@ -316,6 +343,7 @@ JAX = Backend("jax", "jax.numpy", ("jax", "jax.numpy", "jax.scipy", "jax.scipy.s
 
 #: The backends by name.
 BACKENDS: dict[str, Backend] = {b.name: b for b in (MATH, NUMPY, NUMBA, JAX)}
+on_register(_tables_changed, _tables_changed)
 
 
 def get_backend(backend: Any) -> Backend:

@@ -35,7 +35,7 @@ from .._errors import ConversionError, SymdiffError
 from .._expr import Expr, Symbol, as_expr
 from .._ops import OPS, Op
 from .._program import Program, lower
-from ._backends import BACKENDS, Backend, dotted_name
+from ._backends import BACKENDS, Backend, dotted_name, tables_version
 from ._chunks import CHUNK, chunked
 from ._runtime import parse_ast
 
@@ -106,25 +106,37 @@ def _table_facts(table: tuple[Op, ...], backends: tuple[Backend, ...], state: An
     return frozenset(names), frozenset(attributes)
 
 
+def _state(backend: Backend | None) -> tuple[Any, ...]:
+    """What the name sets below depend on: the tables' version, the extra backend (and the
+    size of its tables) and the builtins (a notebook adds some)."""
+    extra = None if backend is None else (backend, len(backend.code), len(backend.helpers))
+    return (tables_version(), extra, len(vars(builtins)))
+
+
 def _facts(extra: Backend | None = None) -> tuple[frozenset[str], frozenset[str]]:
     backends = tuple(BACKENDS.values())
     if extra is not None and extra not in backends:
         backends += (extra,)
-    state = tuple((tuple(sorted(b.code.items())), tuple(sorted(b.helpers.items())))
-                  for b in backends)
-    return _table_facts(tuple(OPS.values()), backends, state)
+    return _table_facts(tuple(OPS.values()), backends, _state(extra))
+
+
+@functools.lru_cache(maxsize=16)
+def _reserved(backend: Backend | None, state: Any) -> tuple[frozenset[str], frozenset[str]]:
+    roots = _module_roots() | ({m.split(".")[0] for m in backend.imports} if backend else set())
+    names, attributes = _facts(backend)
+    return (frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+            | roots | _INTERNAL | names), _OWN_ATTRIBUTES | attributes
 
 
 def reserved_names(backend: Backend | None = None) -> frozenset[str]:
     """Names a symbol may not keep in generated code: keywords, builtins, modules, the names
-    the backends' code for the op table uses and the generator's own."""
-    roots = _module_roots() | ({m.split(".")[0] for m in backend.imports} if backend else set())
-    return (frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
-            | roots | _INTERNAL | _facts(backend)[0])
+    the backends' code for the op table uses and the generator's own. (Computed once per
+    state of the tables, like :func:`allowed_attributes`: a compile asks for both.)"""
+    return _reserved(backend, _state(backend))[0]
 
 
 def allowed_attributes(backend: Backend | None = None) -> frozenset[str]:
-    return _OWN_ATTRIBUTES | _facts(backend)[1]
+    return _reserved(backend, _state(backend))[1]
 
 
 def _identifiers(args: tuple[Symbol, ...], reserved: frozenset[str], longest: int = 0
@@ -289,14 +301,13 @@ class _Template:
     """An op's code template, analysed once: the precedence of what it produces and, per
     operand, the precedence the operand needs and whether it appears exactly once."""
 
-    def __init__(self, op: Op, backend: Backend) -> None:
+    def __init__(self, op: Op, backend: str, module: str, text: str) -> None:
         self.op = op
-        text = backend.template(op)
-        self.module = backend.module
+        self.module = module
         if not text:
             if op.family:  # an undefined function: its doc says to substitute it first
                 raise SymdiffError(f"cannot compile {op.name}(...): {op.doc}")
-            raise SymdiffError(f"op {op.name!r} has no {backend.name} code template")
+            raise SymdiffError(f"op {op.name!r} has no {backend} code template")
         # The module's functions are imported by name (from math import exp): shorter code,
         # and a global lookup instead of a global and an attribute lookup per call.
         self.text = text.replace("{m}.", "")
@@ -305,7 +316,7 @@ class _Template:
             tree = parse_ast(self.text.format(*marks, m=self.module), mode="eval").body
             full = parse_ast(text.format(*marks, m=self.module), mode="eval")
         except (IndexError, KeyError, ValueError, SyntaxError):
-            raise SymdiffError(f"op {op.name!r} has a bad {backend.name} template: "
+            raise SymdiffError(f"op {op.name!r} has a bad {backend} template: "
                                f"{text!r}") from None
         self.imports = sorted(_module_attributes(full, frozenset({self.module})))
         self.precedence = _precedence(tree)
@@ -327,6 +338,16 @@ class _Template:
 
     def format(self, operands: list[str]) -> str:
         return self.text.format(*operands, m=self.module)
+
+
+# Parsing a template costs more than the rest of a small compile: each is analysed once per
+# text (a template that changes is a new key; errors are not cached, so they repeat).
+_analysed = functools.lru_cache(maxsize=1024)(_Template)
+
+
+def _template(op: Op, backend: Backend) -> _Template:
+    """The op's template for ``backend``, analysed (:class:`_Template`)."""
+    return _analysed(op, backend.name, backend.module, backend.template(op))
 
 
 # --- the straight-line body ----------------------------------------------------------------
@@ -453,7 +474,7 @@ class FunctionSource:
             return code[slot]
 
         for out, op, args, _ in program.equations:
-            template = templates.get(op) or templates.setdefault(op, _Template(op, backend))
+            template = templates.get(op) or templates.setdefault(op, _template(op, backend))
             parts, depth = [], 0
             # NumPy semantics (inf, nan, warnings) also for an operation on constants alone,
             # which Python would otherwise compute (and raise on) with its own floats.
