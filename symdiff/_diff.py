@@ -306,7 +306,10 @@ def jacobian(exprs: Iterable[Any], variables: Iterable[Any], *, sparse: bool = F
 
 
 def hessian(expr: Any, variables: Iterable[Any], *, sparse: bool = False) -> Any:
-    """The matrix of second partial derivatives (the Jacobian of the gradient).
+    """The matrix of second partial derivatives (the Jacobian of the gradient), built
+    forward over reverse: the gradient by one reverse sweep, then one forward sweep over it per
+    variable, each computing only the entries on and above the diagonal (the entry below is
+    the same node).
 
     With ``sparse=True`` only the structural non-zeros are built (the pattern comes from
     :func:`symdiff.hessian_sparsity`): the gradient by one reverse sweep, then one forward
@@ -324,7 +327,7 @@ def hessian(expr: Any, variables: Iterable[Any], *, sparse: bool = False) -> Any
         return rule(expr, variables)
     wrt = [as_symbol(v) for v in variables]
     if not sparse:
-        return tuple(grad(g, wrt) for g in grad(expr, wrt))
+        return _dense_hessian(expr, wrt)
     rows = hessian_pattern(expr, wrt)
     n = len(wrt)
     gradient = grad(expr, wrt)
@@ -340,6 +343,32 @@ def hessian(expr: Any, variables: Iterable[Any], *, sparse: bool = False) -> Any
     full = [sorted({j for (a, j) in entries if a == i}) for i in range(n)]
     return SparseMatrix((n, n), tuple(tuple(r) for r in full),
                         tuple(tuple(entries[i, j] for j in r) for i, r in enumerate(full)))
+
+
+def _dense_hessian(expr: Any, wrt: Sequence[Symbol]) -> tuple[tuple[Expr, ...], ...]:
+    """Forward over reverse, one triangle: the gradient by one reverse sweep, then column j
+    by one forward sweep seeded with e_j over the gradient's program, run only as far as the
+    entries i ≤ j need (the program's slots are in dependency order, and the entries' slots
+    in the order of the gradient). Entry (j, i) is the same node as (i, j): a Hessian is
+    symmetric, so half of the entries are never built (about half the nodes of one reverse
+    sweep per row)."""
+    gradient = grad(expr, wrt)
+    program = lower(list(gradient))
+    slot = {s: k for k, s in enumerate(program.inputs)}
+    outputs = program.output_slots
+    n = len(wrt)
+    rows: list[list[Expr]] = [[_ZERO] * n for _ in range(n)]
+    stop = program.first_equation_slot
+    for j, v in enumerate(wrt):
+        stop = max(stop, outputs[j] + 1)
+        if v not in slot:
+            continue
+        tangent = forward(program, program.nodes, [(slot[v], _ONE)], EXPRESSIONS, stop)
+        for i in range(j + 1):
+            entry = tangent[outputs[i]]
+            if entry is not None:
+                rows[i][j] = rows[j][i] = entry
+    return tuple(tuple(row) for row in rows)
 
 
 def hvp(expr: Any, variables: Iterable[Any], vector: Iterable[Any]) -> tuple[Expr, ...]:

@@ -19,7 +19,7 @@ to "one sweep": it differentiates the *tree*, to show swell.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import count
+from itertools import count, islice
 from typing import Any
 
 from ._evaluation import IEEE_FLOAT as _FLOAT_F
@@ -149,16 +149,18 @@ def depends_on(program: Program, slots: Iterable[int]) -> list[bool]:
 
 
 def forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int, Any]],
-            algebra: Algebra) -> list[Any]:
+            algebra: Algebra, stop: int | None = None) -> list[Any]:
     """Tangents of every slot (``None`` = structurally zero), from ``seeds`` ``(slot,
     tangent)``. ``primal`` holds each slot's value (the program's nodes for
-    :data:`EXPRESSIONS`, floats for :data:`FLOATS`, anything for :func:`COUNT`)."""
+    :data:`EXPRESSIONS`, floats for :data:`FLOATS`, anything for :func:`COUNT`). With
+    ``stop``, only the equations writing slots below it run (the later slots stay ``None``):
+    slots are in dependency order, so everything those slots need is computed."""
     with gc_paused():  # the sweep makes no cycles: the collector would find nothing
-        return _forward(program, primal, seeds, algebra)
+        return _forward(program, primal, seeds, algebra, stop)
 
 
 def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int, Any]],
-             algebra: Algebra) -> list[Any]:
+             algebra: Algebra, stop: int | None = None) -> list[Any]:
     tangent: list[Any] = [None] * program.n_slots
     for slot, seed in seeds:
         tangent[slot] = seed
@@ -168,8 +170,12 @@ def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int,
     # operands' values: no list to build per equation (the hot path of symbolic diff).
     nodes = primal if primal is program.nodes else None
     symbolic = type(algebra) is _Symbolic
-    for out, node, args in zip(count(program.first_equation_slot), program.operations,
-                               program.arg_slots):
+    first = program.first_equation_slot
+    equations: Iterable[tuple[int, Any, tuple[int, ...]]] = zip(
+        count(first), program.operations, program.arg_slots)
+    if stop is not None:
+        equations = islice(equations, max(0, stop - first))
+    for out, node, args in equations:
         op = node.op
         argvals: Any = None if nodes is None else node.args
         rule = op.jvp if jvp_rule is None else jvp_rule(op)

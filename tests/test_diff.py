@@ -86,6 +86,25 @@ def test_higher_order_and_mixed_partials():
     assert diff(symdiff.sin(x), x, 4) is symdiff.sin(x)
 
 
+def test_the_hessian_is_forward_over_reverse_on_one_triangle():
+    # Every entry equals the reverse sweep of its row's gradient (the old construction), the
+    # entry below the diagonal is the very node above it, and the W3 network's Hessian is
+    # far smaller than one reverse sweep per row (47,117 nodes).
+    w = symdiff.workloads.network_loss()
+    wrt = list(w.wrt)
+    h = hessian(w.expr, wrt)
+    rows = [symdiff.grad(g, wrt) for g in symdiff.grad(w.expr, wrt)]
+    for i in range(len(wrt)):
+        for j in range(len(wrt)):
+            assert h[i][j] is h[j][i]
+            assert math.isclose(h[i][j].evaluate(w.at), rows[i][j].evaluate(w.at),
+                                rel_tol=1e-12, abs_tol=1e-12)
+    assert symdiff.dag_size([e for row in h for e in row]) <= 27_000
+    e = symdiff.parse("x**2*y + exp(y)")
+    zero = symdiff.Constant(0)
+    assert hessian(e, [x, symdiff.Symbol("z"), y])[1] == (zero, zero, zero)  # z not in e
+
+
 def test_jacobian_and_hessian():
     e = symdiff.parse("x**2*y + sin(x*y)")
     h = hessian(e, [x, y])
