@@ -228,8 +228,8 @@ def to_dot_computation(f: Expr, at: Mapping[Any, Any], wrt: Any = None, mode: st
     >>> numbers.value, numbers.gradient
     (0.5, {'w': 0.25})
 
-    Above ``max_dag_size`` distinct nodes it raises :class:`symdiff.DagTooLargeError`, as
-    the DAG view does.
+    Above ``max_dag_size`` (the DAG's layout size, see :func:`symdiff.to_dot`) it raises
+    :class:`symdiff.DagTooLargeError`, as the DAG view does.
     """
     check_dag_size(as_expr(f), max_dag_size, "computation")
     numbers = computation(f, at, wrt, mode)

@@ -423,8 +423,9 @@ def to_dot(exprs: Any, view: str = "dag", *, labels: Any = None,
     border and a use count (``3 uses``). ``view="tree"`` repeats every shared subexpression, as a
     tree-based differentiator would write it, and raises :class:`TreeTooLargeError` when the
     tree has more than ``max_tree_size`` nodes (checked before anything is expanded); the
-    DAG and heat views raise :class:`DagTooLargeError` above ``max_dag_size`` distinct nodes
-    (default :data:`DEFAULT_MAX_DAG_SIZE`: Graphviz would take minutes).
+    DAG and heat views raise :class:`DagTooLargeError` when what Graphviz would lay out
+    (:func:`layout_size`: distinct nodes plus the ranks long edges cross) exceeds
+    ``max_dag_size`` (default :data:`DEFAULT_MAX_DAG_SIZE`; Graphviz would take minutes).
     ``labels`` name the outputs (default: none for one expression, "output i" for several);
     ``legend=True`` explains the colours in the title; ``rankdir`` is Graphviz's (``"BT"``:
     inputs at the bottom).
