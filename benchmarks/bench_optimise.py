@@ -4,7 +4,9 @@ Run from the repository root::
 
     python benchmarks/bench_optimise.py            # n = 10, 100, 1000 (a few minutes)
     python benchmarks/bench_optimise.py --quick    # n = 10, 100 (the smoke test)
-    python benchmarks/bench_optimise.py --numba    # also symdiff's numba backend (slow compile)
+    python benchmarks/bench_optimise.py --numba    # also symdiff's numba backend
+    python benchmarks/bench_optimise.py --scaling  # only: numba compile time vs outputs
+    python benchmarks/bench_optimise.py --points   # only: W1 n = 10 on 10⁶ points
 
 Two problem families with tridiagonal Hessians: Rosenbrock (``scipy.optimize.rosen``) and a
 discretised 1-D boundary-value problem, the energy ``Σ (u[i+1] − u[i])² / 2h + h (u[i]⁴/4 −
@@ -18,14 +20,29 @@ all of them alike). "× scipy" is the per-call time over scipy's hand-written ``
 ``minimize(method="trust-constr")`` to convergence from the same start with each contender's
 gradient and Hessian. Every contender's numbers are checked against symdiff's math backend
 before timing. Missing peers (CasADi, JAX) are skipped with a message.
+
+``--scaling`` measures the numba backend on the Jacobian of ``tanh(W x)`` (W a fixed random
+n×n matrix) at n = 10, 30, 50, 100 (100 to 10,000 outputs): each size in a fresh process with
+an empty cache directory (so numba's start-up and the interpreter's compile are in the figure,
+as a user's first run sees it), the lambdify time of the numba and math backends, and their
+per-call times (interleaved medians); with ``--straight`` also straight-line numba code (the
+tape switched off) at the sizes where that compiles in reasonable time.
+
+``--points`` times W1 (the logistic map, n = 10: dlₙ/dx) on 10⁶ points: symdiff's numba
+backend with ``vectorize=True`` against ``jax.jit(jax.vmap(jax.grad(f)))`` (float64, arrays
+already on the device), a hand-written ``numba.njit`` loop over symdiff's scalar numba
+function, symdiff's NumPy backend and SymPy's NumPy ``lambdify(cse=True)``; medians of 7
+interleaved repeats, each contender's result checked against symdiff's NumPy backend first.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -243,6 +260,132 @@ def colour_table() -> None:
         print(f"| {name} | {star} | {column} | " + " | ".join(map(str, theirs)) + " |")
 
 
+def tanh_jacobian(n: int) -> tuple[Any, Any]:
+    """The variables and the n×n Jacobian of tanh(W x), W fixed (seeded)."""
+    rng = np.random.default_rng(0)
+    weights = rng.normal(size=(n, n)).round(3)
+    xs = symdiff.symbols(f"x1:{n + 1}")
+    outputs = [symdiff.tanh(sum(float(weights[i, j]) * xs[j] for j in range(n)))
+               for i in range(n)]
+    return xs, symdiff.jacobian(outputs, xs)
+
+
+def scaling_one(n: int, straight: bool) -> dict[str, Any]:
+    """One size of the scaling table, in this (fresh) process."""
+    from symdiff.codegen import _tape
+
+    xs, jacobian = tanh_jacobian(n)
+    row: dict[str, Any] = {"n": n, "outputs": n * n,
+                           "operations": len(symdiff.cse([e for r in jacobian for e in r])
+                                             .equations)}
+    start = time.perf_counter()
+    numba_f = symdiff.lambdify([xs], jacobian, "numba", output="array")
+    row["numba compile"] = time.perf_counter() - start
+    row["tape"] = isinstance(numba_f, _tape.TapeFunction)
+    start = time.perf_counter()
+    symdiff.lambdify([xs], jacobian, "numba", output="array")
+    row["numba again"] = time.perf_counter() - start
+    calls = {"numba": numba_f}
+    if straight:
+        start = time.perf_counter()
+        calls["numba straight-line"] = symdiff.lambdify([xs], jacobian, "numba",
+                                                        output="array", tape=False)
+        row["straight compile"] = time.perf_counter() - start
+    start = time.perf_counter()
+    calls["math"] = symdiff.lambdify([xs], jacobian, "math", output="array")
+    row["math compile"] = time.perf_counter() - start
+    x = np.random.default_rng(1).normal(size=n)
+    reference = calls["math"](x)
+    for f in calls.values():
+        assert np.array_equal(f(x), reference)  # bit for bit
+    timings = interleaved({name: (lambda f=f: f(x)) for name, f in calls.items()}, 5, 0.05)
+    row.update({f"{name} call": t for name, t in timings.items()})
+    return row
+
+
+def scaling_table(sizes: tuple[int, ...], straight: tuple[int, ...]) -> None:
+    print("\n| n | outputs | operations | numba lambdify (fresh process) | again (same "
+          "process) | straight-line numba lambdify | math lambdify | numba per call | "
+          "straight-line per call | math per call | math / numba |")
+    print("|---" * 11 + "|")
+    for n in sizes:
+        with tempfile.TemporaryDirectory(prefix="symdiff-bench-") as cache:
+            command = [sys.executable, __file__, "--scaling-one", str(n)]
+            command += ["--straight"] if n in straight else []
+            done = subprocess.run(command, capture_output=True, text=True, check=True,
+                                  env={**os.environ, "SYMDIFF_CACHE": cache})
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        mode = " (tape)" if row["tape"] else " (straight-line)"
+        print(f"| {n} | {row['outputs']} | {row['operations']} | "
+              f"{fmt(row['numba compile'])}{mode} | {fmt(row['numba again'])} | "
+              f"{fmt(row.get('straight compile'))} | {fmt(row['math compile'])} | "
+              f"{fmt(row['numba call'])} | {fmt(row.get('numba straight-line call'))} | "
+              f"{fmt(row['math call'])} | {row['math call'] / row['numba call']:.1f} |")
+
+
+def points_table(size: int) -> None:
+    from symdiff.studies import workloads
+
+    x = symdiff.Symbol("x")
+    f = workloads.logistic_map(10, x)
+    gradient = symdiff.grad(f, [x])[0]
+    points = np.random.default_rng(0).uniform(0.1, 0.9, size)
+    ours = symdiff.lambdify([x], gradient, "numpy")
+    reference = ours(points)
+    start = time.perf_counter()
+    vectorized = symdiff.lambdify([x], gradient, "numba", vectorize=True)
+    compile_seconds = time.perf_counter() - start
+    calls: dict[str, Callable[[], Any]] = {
+        "symdiff numba, vectorize=True": lambda: vectorized(points)}
+    numba = load_peer("numba")
+    if numba is not None:
+        scalar = symdiff.lambdify([x], gradient, "numba").dispatcher
+
+        @numba.njit
+        def loop(xs: Any) -> Any:  # what a user writes around the scalar function
+            out = np.empty(xs.shape[0])
+            for i in range(xs.shape[0]):
+                out[i] = scalar(xs[i])
+            return out
+
+        calls["hand-written njit loop over symdiff's numba function"] = lambda: loop(points)
+    jax = load_peer("jax")
+    if jax is not None:
+        jax.config.update("jax_enable_x64", True)
+
+        def logistic(v: Any) -> Any:
+            for _ in range(9):
+                v = 4 * v * (1 - v)
+            return v
+
+        batched = jax.jit(jax.vmap(jax.grad(logistic)))
+        on_device = jax.numpy.asarray(points)
+        calls["jax.jit(jax.vmap(jax.grad))"] = lambda: batched(on_device).block_until_ready()
+    calls["symdiff numpy"] = lambda: ours(points)
+    sympy = load_peer("sympy")
+    if sympy is not None:
+        X = symdiff.to_sympy(x)
+        G = sympy.diff(symdiff.to_sympy(f), X)
+        # (without cse=True SymPy prints the derivative as a tree of thousands of NumPy
+        # calls: seconds per call, so only its cse form is timed)
+        cse = sympy.lambdify([X], G, modules="numpy", cse=True)
+        calls["SymPy lambdify (numpy, cse)"] = lambda: cse(points)
+    for name, call in calls.items():
+        got = np.asarray(call(), dtype=float)
+        error = float(np.max(np.abs(got - reference) / np.maximum(1.0, np.abs(reference))))
+        assert error < 1e-9, (name, error)
+    timings = interleaved(calls, 7, 0.0)
+    jax_time = timings.get("jax.jit(jax.vmap(jax.grad))")
+    numpy_time = timings["symdiff numpy"]
+    print(f"\nW1 logistic map n = 10, dl/dx at {size:.0e} points (numba vectorize=True "
+          f"compiled in {fmt(compile_seconds)})\n")
+    print("| contender | per call | × JAX | × symdiff numpy |")
+    print("|---|---|---|---|")
+    for name, seconds in timings.items():
+        versus = f"{seconds / jax_time:.2f}" if jax_time else "(JAX not installed)"
+        print(f"| {name} | {fmt(seconds)} | {versus} | {seconds / numpy_time:.2f} |")
+
+
 def fmt(seconds: float | None) -> str:
     return "" if seconds is None else symdiff._util.format_seconds(seconds)
 
@@ -251,7 +394,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="n = 10, 100; short timings")
     parser.add_argument("--numba", action="store_true", help="also time the numba backend")
+    parser.add_argument("--scaling", action="store_true",
+                        help="only the numba compile time vs outputs table")
+    parser.add_argument("--straight", action="store_true",
+                        help="with --scaling: also straight-line numba at n = 10, 20")
+    parser.add_argument("--points", action="store_true",
+                        help="only W1 n = 10 on 10⁶ points (numba vectorize=True vs JAX)")
+    parser.add_argument("--scaling-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scaling_one:
+        print(json.dumps(scaling_one(args.scaling_one, args.straight)))
+        return 0
+    if args.points:
+        print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
+        points_table(10**4 if args.quick else 10**6)
+        return 0
+    if args.scaling:
+        print(f"python {sys.version.split()[0]}, numpy {np.__version__}")
+        scaling_table((10, 20, 30, 50, 100), (10, 20) if args.straight else ())
+        return 0
     os.environ.setdefault("SYMDIFF_CACHE", tempfile.mkdtemp(prefix="symdiff-bench-"))
     sizes = (10, 100) if args.quick else (10, 100, 1000)
     repeats, budget = (3, 0.02) if args.quick else (5, 0.1)

@@ -294,27 +294,54 @@ def test_vector_functions_pickle_and_write_standalone_modules(tmp_path):
 # --- numba that scales ---------------------------------------------------------------------
 
 
-def test_long_array_programs_are_cut_into_chunks_with_the_same_numbers(tmp_path, monkeypatch,
-                                                                       capsys):
+@pytest.mark.slow
+def test_long_programs_run_on_a_tape_with_the_straight_line_numbers(tmp_path, monkeypatch,
+                                                                    capsys):
     pytest.importorskip("numba")
-    from symdiff.codegen import _backends, _chunks, _pycode
+    import pickle
+
+    from symdiff.codegen import _backends, _tape
 
     monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
-    monkeypatch.setattr(_chunks, "CHUNK", 8)
-    monkeypatch.setattr(_pycode, "CHUNK", 8)
+    monkeypatch.setattr(_tape, "TAPE_ABOVE", 5)
+    monkeypatch.setattr(_tape, "_INTERPRETERS", {})  # compile here, with the progress line
     monkeypatch.setattr(_backends, "PROGRESS_AFTER", 0.0)
     xs = symdiff.symbols("x1:7")
-    f = sum(symdiff.sin(xs[i] * xs[i + 1]) + xs[i] ** 3 for i in range(5))
-    hessian = symdiff.hessian(f, xs)
-    compiled = lambdify([xs], hessian, backend="numba", output="array")
-    assert compiled.source.count("def _f_chunk") >= 3 and "_w[" in compiled.source
-    assert "numba is compiling f" in capsys.readouterr().err  # progress on stderr
-    reference = lambdify([xs], hessian, output="array")
-    for point in (np.linspace(-1, 1, 6), np.arange(6.0)):
-        assert compiled(point).tolist() == reference(point).tolist()  # bit for bit
-    sparse_h = lambdify([xs], symdiff.hessian(f, xs, sparse=True), backend="numba",
+    # helpers (sigmoid), a three-operand op (where), constants and pi, unary minus
+    f = sum(symdiff.sin(xs[i] * xs[i + 1]) + xs[i] ** 3 - symdiff.sigmoid(w * xs[i])
+            for i in range(5)) + symdiff.where(xs[0] - w, symdiff.pi * w, -xs[5])
+    hessian = symdiff.hessian(f, [*xs, w])
+    compiled = lambdify([xs, w], hessian, backend="numba", output="array")
+    assert isinstance(compiled, _tape.TapeFunction) and "def _tape(" in compiled.source
+    assert "tape interpreter for" in capsys.readouterr().err  # progress on stderr
+    tape = compiled.tape
+    program = symdiff.cse([e for row in hessian for e in row])
+    assert tape.n_operations == len(program.equations)
+    assert len(tape.groups) < tape.n_operations  # one dispatch per run of one op
+    assert len(tape.init) < program.n_slots  # slots reused by liveness
+    reference = lambdify([xs, w], hessian, output="array")
+    points = [(np.linspace(-1, 1, 6), 0.3), (np.arange(6.0), -2.0), (np.full(6, 0.5), 0.5)]
+    for point in points:
+        assert compiled(*point).tolist() == reference(*point).tolist()  # bit for bit
+    again = pickle.loads(pickle.dumps(compiled))
+    assert again(*points[0]).tolist() == reference(*points[0]).tolist()
+    as_tuple = lambdify([*xs, w], [f, hessian[0]], backend="numba")
+    assert as_tuple(*points[1][0], points[1][1]) == lambdify([*xs, w], [f, hessian[0]])(
+        *points[1][0], points[1][1])
+    sparse_h = lambdify([xs, w], symdiff.hessian(f, [*xs, w], sparse=True), backend="numba",
                         output="sparse")
-    assert np.allclose(sparse_h(point).toarray(), reference(point), rtol=1e-13, atol=1e-12)
+    # (the sparse Hessian is built another way: by colours, so equal up to rounding)
+    assert np.allclose(sparse_h(*points[0]).toarray(), reference(*points[0]), rtol=1e-13,
+                       atol=1e-12)
+    with pytest.raises(SymdiffError, match="vector of 6"):
+        compiled(np.ones(5), 1.0)
+    with pytest.raises(TypeError, match="takes 2 arguments"):
+        compiled(np.ones(6))
+    # The interpreter depends on the op set only: a longer program compiles nothing new.
+    longer = [[e * 2.0 + xs[0] for e in row] * 3 for row in hessian]
+    again = lambdify([xs, w], longer, "numba", output="array")
+    assert again.tape.ops == tape.ops and again.tape.n_operations > tape.n_operations
+    assert again.source.split("\n", 2)[2] == compiled.source.split("\n", 2)[2]
 
 
 def test_numba_warns_above_its_documented_size(tmp_path, monkeypatch):
@@ -325,3 +352,52 @@ def test_numba_warns_above_its_documented_size(tmp_path, monkeypatch):
     monkeypatch.setattr(_backends, "NUMBA_WARN_ABOVE", 3)
     with pytest.warns(RuntimeWarning, match="numba compiles"):
         lambdify([XS], [XS[0] * XS[1], XS[2]], backend="numba")
+
+
+@pytest.mark.slow
+def test_numba_vectorize_runs_one_compiled_loop_over_points(tmp_path, monkeypatch):
+    pytest.importorskip("numba")
+    import pickle
+
+    from symdiff.codegen._tape import TapeFunction
+    from symdiff.codegen._vectorize import VectorizedFunction
+
+    monkeypatch.setenv("SYMDIFF_CACHE", str(tmp_path))
+    xs = symdiff.symbols("x1:4")
+    f = xs[0] ** 2 * xs[1] + symdiff.sin(xs[2] * w) - w / xs[0]
+    hessian = symdiff.hessian(f, [*xs, w])
+    one_point = lambdify([xs, w], hessian, output="array")
+    rng = np.random.default_rng(0)
+    vectors, scalars = rng.uniform(0.5, 2.0, (3, 4, 2)), rng.uniform(-1, 1, 2)  # broadcast
+    for tape in (None, True):  # straight-line code in a loop, and the tape over points
+        compiled = lambdify([xs, w], hessian, "numba", output="array", vectorize=True,
+                            tape=tape)
+        assert isinstance(compiled, TapeFunction if tape else VectorizedFunction)
+        got = compiled(vectors, scalars)
+        assert got.shape == (4, 4, 4, 2)  # the outputs' shape, then the points'
+        for i in range(4):
+            for j in range(2):
+                want = one_point(vectors[:, i, j], scalars[j])
+                assert np.allclose(got[..., i, j], want, rtol=1e-15, atol=0)
+        nested = lambdify([xs, w], [f, [hessian[0][0], w]], "numba", vectorize=True,
+                          tape=tape)
+        value, (h00, same_w) = nested(vectors, scalars)
+        assert value.shape == h00.shape == same_w.shape == (4, 2)
+        assert same_w.tolist() == np.broadcast_to(scalars, (4, 2)).tolist()
+        again = pickle.loads(pickle.dumps(compiled))
+        assert again(vectors, scalars).tolist() == got.tolist()
+    x = symdiff.Symbol("x")
+    logistic = symdiff.grad(symdiff.workloads.logistic_map(6, x), [x])[0]
+    points = np.linspace(0.0, 1.0, 11)
+    numba_points = lambdify([x], logistic, "numba", vectorize=True)(points)
+    assert numba_points.tolist() == [lambdify([x], logistic)(p) for p in points]  # bit for bit
+    assert "for _i in range(_n):" in lambdify([x], logistic, "numba", vectorize=True).source
+    with pytest.raises(SymdiffError, match="takes one point"):
+        lambdify([x], logistic, vectorize=True)
+    with pytest.raises(SymdiffError, match="output='sparse'"):
+        lambdify([xs, w], symdiff.hessian(f, [*xs, w], sparse=True), "numba",
+                 output="sparse", vectorize=True)
+    with pytest.raises(SymdiffError, match=r"shape \(3, …\)"):
+        compiled(np.ones((2, 5)), 1.0)
+    with pytest.raises(SymdiffError, match="do not broadcast"):
+        compiled(np.ones((3, 4)), np.ones(3))

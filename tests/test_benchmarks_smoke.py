@@ -77,6 +77,15 @@ def test_optimise_benchmark_quick_run() -> None:
     assert "trust-constr wall time" in done.stdout and "| bvp | 100 |" in done.stdout
 
 
+@pytest.mark.slow
+def test_optimise_benchmark_points_quick_run() -> None:
+    script = SCRIPT.parent / "bench_optimise.py"
+    done = subprocess.run([sys.executable, str(script), "--points", "--quick"],
+                          capture_output=True, text=True, timeout=600, cwd=SCRIPT.parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| symdiff numba, vectorize=True |" in done.stdout and "1e+04 points" in done.stdout
+
+
 def test_bench_build_quick_runs() -> None:
     script = SCRIPT.parent / "bench_build.py"
     root = str(SCRIPT.parent.parent)

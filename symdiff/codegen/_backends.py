@@ -249,29 +249,8 @@ class _Numba(Backend):
                           f"per operation; more than {NUMBA_WARN_ABOVE} lines warns): the math "
                           f"backend compiles it in a fraction of the time", RuntimeWarning,
                           stacklevel=4)
-        path = write_cached(source)
-        # numba reloads cached code by importing the function's module by name: register it
-        # (under the file's lock, so a second thread never runs a half-registered module).
-        with file_lock(path):
-            module = sys.modules.get(path.stem)
-            if module is None or getattr(module, "__file__", None) != str(path):
-                module = types.ModuleType(path.stem)
-                module.__dict__.update(namespace(path.stem, frozenset(self.imports),
-                                                 __file__=str(path)))
-                sys.modules[path.stem] = module
-                progress = _Progress(f"{name} ({lines} lines)")
-                try:
-                    execute(source, str(path), lambda tree: check(tree, self, frozenset()),
-                            module.__dict__, register=False)
-                except SymdiffError:
-                    del sys.modules[path.stem]
-                    raise
-                except Exception as exc:  # numba's typing and lowering errors
-                    del sys.modules[path.stem]
-                    raise SymdiffError(f"numba could not compile the generated code: "
-                                       f"{exc}") from exc
-                finally:
-                    progress.stop()
+        module = self.load_module(source, lambda tree: check(tree, self, frozenset()),
+                                  f"{name} ({lines} lines)")
         dispatcher = module.__dict__[name]
         try:  # the compiled entry point skips numba's type dispatch (explicit signature)
             entry = dispatcher.overloads[dispatcher.signatures[0]].entry_point
@@ -288,7 +267,7 @@ class _Numba(Backend):
         filename = unique_name(self.name)
         import numpy
 
-        space = namespace(path.stem, frozenset({"numba"}), _jit=entry,
+        space = namespace(module.__name__, frozenset({"numba"}), _jit=entry,
                           _array=functools.partial(numpy.ascontiguousarray, dtype=numpy.float64))
         function = execute(trampoline, filename,
                            lambda tree: check(tree, MATH, frozenset({"_jit", "_array"})),
@@ -296,6 +275,35 @@ class _Numba(Backend):
         unregister_when_freed(function, filename)
         function.dispatcher = dispatcher
         return function
+
+    def load_module(self, source: str, check: Callable[[ast.Module], None], what: str
+                    ) -> types.ModuleType:
+        """The module of ``source``, compiled by numba from its content-addressed file (numba's
+        disk cache is keyed by the file), checked by ``check`` first; a progress line on
+        stderr while a long compile runs. A module this process already loaded is reused."""
+        path = write_cached(source)
+        # numba reloads cached code by importing the function's module by name: register it
+        # (under the file's lock, so a second thread never runs a half-registered module).
+        with file_lock(path):
+            module = sys.modules.get(path.stem)
+            if module is None or getattr(module, "__file__", None) != str(path):
+                module = types.ModuleType(path.stem)
+                module.__dict__.update(namespace(path.stem, frozenset(self.imports),
+                                                 __file__=str(path)))
+                sys.modules[path.stem] = module
+                progress = _Progress(what)
+                try:
+                    execute(source, str(path), check, module.__dict__, register=False)
+                except SymdiffError:
+                    del sys.modules[path.stem]
+                    raise
+                except Exception as exc:  # numba's typing and lowering errors
+                    del sys.modules[path.stem]
+                    raise SymdiffError(f"numba could not compile the generated code: "
+                                       f"{exc}") from exc
+                finally:
+                    progress.stop()
+        return module
 
     def decorate_helper(self, source: str) -> str:
         return "\n".join(f"@numba.njit({NUMBA_OPTIONS})\n{line}" if line.startswith("def ")

@@ -31,10 +31,21 @@ _OUTPUT = ("_out", "_w")
 
 
 def _index(node: ast.AST) -> bool:
-    """A literal index: a non-negative int, or a tuple of them."""
+    """A literal index: a non-negative int, or a tuple of them; the point loop's ``_i``
+    may stand for one of them."""
     items = node.elts if isinstance(node, ast.Tuple) else [node]
-    return all(isinstance(i, ast.Constant) and type(i.value) is int and i.value >= 0
-               for i in items)
+    return all((isinstance(i, ast.Constant) and type(i.value) is int and i.value >= 0)
+               or (isinstance(i, ast.Name) and i.id == "_i") for i in items)
+
+
+def _point_loop(statement: ast.stmt) -> bool:
+    """``for _i in range(_n):`` (vectorised numba functions loop over points)."""
+    return (isinstance(statement, ast.For) and not statement.orelse
+            and isinstance(statement.target, ast.Name) and statement.target.id == "_i"
+            and isinstance(statement.iter, ast.Call) and not statement.iter.keywords
+            and isinstance(statement.iter.func, ast.Name) and statement.iter.func.id == "range"
+            and len(statement.iter.args) == 1 and isinstance(statement.iter.args[0], ast.Name)
+            and statement.iter.args[0].id == "_n")
 
 
 def _reject(node: ast.AST, why: str) -> SymdiffError:
@@ -107,6 +118,9 @@ def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
             _check_expression(statement.value, names, modules, attributes)
         elif isinstance(statement, ast.Return) and statement.value is not None:
             _check_expression(statement.value, names, modules, attributes)
+        elif _point_loop(statement):
+            assert isinstance(statement, ast.For)
+            _check_statements(statement.body, names, modules, attributes)
         elif isinstance(statement, ast.If) or (
                 isinstance(statement, ast.While) and not statement.orelse):
             # while: the op table's helpers iterate (polygamma's recurrence)

@@ -40,6 +40,7 @@ from .._errors import SymdiffError
 from .._expr import Constant, Symbol, as_expr
 from .._sparsity import SparseMatrix
 from .._traversal import flatten
+from . import _tape
 from ._backends import BACKENDS, Backend, get_backend
 from ._check import check_source
 from ._pycode import (
@@ -51,6 +52,7 @@ from ._pycode import (
     reserved_names,
 )
 from ._runtime import cache_dir, parse_ast
+from ._vectorize import VectorizedFunction
 
 __all__ = ["lambdify", "value_and_grad", "module_source", "write_module", "CompiledFunction",
            "BACKENDS", "cache_dir", "SparseFunction"]
@@ -119,7 +121,8 @@ def _spec_backend(backend: Backend) -> Backend | str:
 
 
 def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: str = "f",
-             output: str = "tuple") -> Callable[..., Any]:
+             output: str = "tuple", vectorize: bool = False, tape: bool | None = None
+             ) -> Callable[..., Any]:
     """A compiled function of ``args`` (in call order) computing ``exprs``.
 
     Each element of ``args`` is a symbol (a number) or a sequence of symbols, which is one
@@ -138,6 +141,14 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     ``numba.njit``, cached on disk), ``"jax"`` (``jax.numpy``, jit-able) or a
     :class:`symdiff.codegen.Backend` of your own. The result has ``.source``, ``.args`` and
     ``.backend``.
+
+    numba only: ``vectorize=True`` compiles one loop over arrays of points (arguments
+    broadcast as on the NumPy backend: a scalar parameter takes an array of points, a vector
+    parameter an array of shape ``(len, *points)``; results have the NumPy backend's layout);
+    the numpy and jax backends take arrays anyway and ignore it. ``tape``: programs whose
+    straight-line code would exceed ``symdiff.codegen._tape.TAPE_ABOVE`` lines run on a tape,
+    a compiled interpreter loop whose compile does not grow with the program (``tape=None``,
+    the default); ``True`` or ``False`` force either (see docs/codegen.md).
 
     >>> import symdiff
     >>> x, w, b = symdiff.symbols("x w b")
@@ -163,16 +174,61 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
             return tensor_function(args, exprs, backend, name=name)  # type: ignore[no-any-return]
     target = get_backend(backend)
     reserved = reserved_names(target)
+    if vectorize and not (target.decorates or target.arrays):
+        raise SymdiffError(f"vectorize=True compiles a loop over points for numba; the "
+                           f"{target.name} backend takes one point (numpy and jax take "
+                           f"arrays as they are)")
+    vectorize = vectorize and target.decorates
+    if vectorize and output == "sparse":
+        raise SymdiffError("output='sparse' returns one matrix for one point; with "
+                           "vectorize=True use output='array' or 'tuple'")
     matrix = _as_sparse(exprs) if output == "sparse" else None
     if matrix is not None:
         exprs, output = [e for row in matrix.values for e in row], "array"
     function = FunctionSource(check_function_name(name, reserved), check_args(args), exprs,
-                              target, reserved, output)
+                              target, reserved, output, vectorize, tape)
+    rebuild = (_relambdify, (args, exprs, name, function.output, vectorize, tape))
+    if function.on_tape:
+        on_tape = _tape_function(function, target, rebuild, vectorize)
+        return on_tape if matrix is None else SparseFunction(on_tape, matrix.shape, matrix.rows)
+    if vectorize:
+        return _vectorized_function(function, target, rebuild)
     source = module_text([function], target, bound=target.binds_self)
     compiled = _rebuild(source, name, _spec_backend(target), function.args,
                         tuple(function.params))
     values = getattr(compiled, name)
     return values if matrix is None else SparseFunction(values, matrix.shape, matrix.rows)
+
+
+def _tape_function(function: FunctionSource, target: Backend, rebuild: tuple[Any, ...],
+                   vectorize: bool) -> _tape.TapeFunction:
+    """The function on a tape: long programs on numba (see :mod:`._tape`)."""
+    target.load()
+    tape = _tape.Tape(function.program)
+    interpreter, source = _tape.compile_tape(tape, target, check_source)
+    return _tape.TapeFunction(function.name, function.args, function.structure, function.shape,
+                              tape, interpreter, source, rebuild, vectorize)
+
+
+def _vectorized_function(function: FunctionSource, target: Any, rebuild: tuple[Any, ...]
+                         ) -> VectorizedFunction:
+    """The straight-line code in a loop over points, compiled by numba (:mod:`._vectorize`)."""
+    target.load()
+    source = module_text([function], target, bound=False)
+    lines = source.count("\n")
+    module = target.load_module(source, lambda tree: check_source(tree, target),
+                                f"{function.name} over points ({lines} lines)")
+    dispatcher = module.__dict__[function.name]
+    entry = dispatcher.overloads[dispatcher.signatures[0]].entry_point
+    return VectorizedFunction(function.name, function.args, function.structure, function.shape,
+                              len(function.outputs), entry, source, rebuild)
+
+
+def _relambdify(args: Any, exprs: Any, name: str, output: str, vectorize: bool,
+                tape: bool | None) -> Any:
+    """A tape or vectorised numba function compiled again from its expressions (unpickling)."""
+    return lambdify(args, exprs, "numba", name=name, output=output, vectorize=vectorize,
+                    tape=tape)
 
 
 def _as_sparse(exprs: Any) -> SparseMatrix:

@@ -35,8 +35,8 @@ from .._errors import ConversionError, SymdiffError
 from .._expr import Expr, Symbol, as_expr
 from .._ops import OPS, Op
 from .._program import Program, lower
+from . import _tape
 from ._backends import BACKENDS, Backend, dotted_name, tables_version
-from ._chunks import CHUNK, chunked
 from ._runtime import parse_ast
 
 __all__ = ["FunctionSource", "module_text", "reserved_names", "check_args", "Arg",
@@ -58,7 +58,8 @@ def _module_roots() -> frozenset[str]:
     return frozenset(m.split(".")[0] for m in allowed_modules())
 
 # Names the generator itself uses; user symbols never take them.
-_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit", "_out", "_array", "_w", "_done"})
+_INTERNAL = frozenset({"self", "_shape", "_zeros", "_jit", "_out", "_array", "_w", "_done",
+                       "_i", "_n"})
 # Module attributes the generator itself uses, besides the op table's.
 _OWN_ATTRIBUTES = frozenset({"asarray", "float64", "shape", "broadcast_shapes", "zeros", "njit",
                              "empty"})
@@ -409,7 +410,8 @@ class FunctionSource:
     """
 
     def __init__(self, name: str, args: tuple[Arg, ...], exprs: Any, backend: Backend,
-                 reserved: frozenset[str], output: str = "tuple") -> None:
+                 reserved: frozenset[str], output: str = "tuple", vectorize: bool = False,
+                 tape: bool | None = None) -> None:
         if output not in OUTPUTS:
             raise SymdiffError(f"output must be one of {', '.join(OUTPUTS)}, not {output!r}")
         self.name = name
@@ -419,10 +421,14 @@ class FunctionSource:
         self.symbols = tuple(s for a in args for s in (a if isinstance(a, tuple) else (a,)))
         # each symbol's name in the code
         self.names = _identifiers(self.symbols, reserved, backend.max_name)
+        # vectorize: a loop over points, every parameter an array (a row per point for a
+        # vector), the outputs stored into _out[k, _i] (numba; see ._vectorize).
+        self.vectorize = vectorize
         self.params = []
         position = 0
         for i, a in enumerate(args):
-            self.params.append(self.names[position] if isinstance(a, Symbol) else f"v{i}")
+            self.params.append(self.names[position] if isinstance(a, Symbol) and not vectorize
+                               else f"v{i}")
             position += 1 if isinstance(a, Symbol) else len(a)
         self.vectors = [isinstance(a, tuple) for a in args]
         roots: list[Expr] = []
@@ -439,7 +445,18 @@ class FunctionSource:
         self.ops: dict[Op, None] = {}
         self.imports: dict[str, None] = {}
         self.elements: dict[str, str] = {}  # vector element name -> its read (x3: v0[2])
-        self.body = self._statements(program)
+        self.program = program
+        # numba runs long programs on a tape (._tape) instead of straight-line code: with
+        # tape=None when the code would cost more than TAPE_ABOVE lines (written only if
+        # its lower bound does not already say so).
+        # (tuple outputs are one return line; each store into an output array counts more)
+        weight = _tape.STORE_WEIGHT if vectorize or self.shape is not None else 0
+        self.on_tape = backend.decorates and (tape if tape is not None else _tape.statements(
+            program, weight) > _tape.TAPE_ABOVE)
+        self.body = [] if self.on_tape else self._statements(program)
+        if backend.decorates and tape is None and not self.on_tape and (
+                len(self.body) + weight * len(self.outputs) > _tape.TAPE_ABOVE):
+            self.on_tape, self.body = True, []
 
     def _statements(self, program: Program) -> list[str]:
         """One statement per operation of the program, except that an operation used once
@@ -449,11 +466,14 @@ class FunctionSource:
                     ] if backend.prologue else []
         named = iter(self.names)
         for parameter, param in zip(self.args, self.params, strict=True):
+            point = "_i, " if self.vectorize else ""
             if isinstance(parameter, tuple):  # a vector parameter: name its elements
                 for k in range(len(parameter)):
                     element = next(named)
-                    self.elements[element] = f"{param}[{k}]"
-                    prologue.append(f"{element} = {param}[{k}]")
+                    self.elements[element] = f"{param}[{point}{k}]"
+                    prologue.append(f"{element} = {param}[{point}{k}]")
+            elif self.vectorize:
+                prologue.append(f"{next(named)} = {param}[_i]")
             else:
                 next(named)
         # slot -> (code, precedence, inline depth); names and literals have depth 0.
@@ -527,24 +547,13 @@ class FunctionSource:
             outputs[i] = (f"({text})" if precedence < _ARITH else text) + " + _zeros", _ARITH
         return [shape_line, f"_zeros = {module}.zeros(_shape)"]
 
-    @property
-    def chunked(self) -> bool:
-        """Whether the function is written as chunks (long array programs on a backend
-        that compiles whole functions: numba)."""
-        return (self.backend.decorates and self.shape is not None and bool(self.shape)
-                and len(self.body) + len(self.outputs) > 2 * CHUNK)
-
     def lines(self, bound: bool, decorator: str = "") -> list[str]:
         params = ["self", *self.params] if bound else self.params
         lines: list[str] = []
         body = [*self.body, *self._return()]
-        if self.chunked:
-            work = [line for line in body[:-1] if not line.startswith(("_out = ", "return "))
-                    and line.partition(" = ")[0] not in self.elements]
-            functions, body = chunked(self.name, self.params, self.elements, work,
-                                      body[len(self.body)], self.backend.array_module,
-                                      lambda: self.backend.decorator(self.chunk_signature()))
-            lines.extend(functions)
+        if self.vectorize:
+            params = ["_n", *params, "_out"]
+            body = ["for _i in range(_n):", *("    " + line for line in body), "return 0.0"]
         lines += [decorator] if decorator else []
         lines.append(f"def {self.name}({', '.join(params)}):")
         # repr() never contains a line break, so a comment cannot end early.
@@ -553,13 +562,9 @@ class FunctionSource:
         lines.extend("    " + line for line in body)
         return lines
 
-    def chunk_signature(self) -> str:
-        """A chunk's numba signature: the parameters, the scratch vector and the output."""
-        result = self.numba_signature().partition("(")[0]
-        params = ["float64[::1]" if vector else "float64" for vector in self.vectors]
-        return f"float64({', '.join([*params, 'float64[::1]', result])})"
-
     def _return(self) -> list[str]:
+        if self.vectorize:
+            return [f"_out[{k}, _i] = {text}" for k, text in enumerate(self.outputs)]
         if self.shape is None:
             return ["return " + _output_text(self.structure, self.outputs)]
         backend = self.backend
@@ -598,6 +603,10 @@ class FunctionSource:
         else:
             result = "Array(float64, 0, 'C')"
         params = ["float64[::1]" if vector else "float64" for vector in self.vectors]
+        if self.vectorize:
+            params = ["int64", *("float64[:, ::1]" if vector else "float64[::1]"
+                                 for vector in self.vectors), "float64[:, ::1]"]
+            result = "float64"
         return f"{result}({', '.join(params)})"
 
 
