@@ -7,6 +7,8 @@ Run from the repository root::
     python benchmarks/bench_optimise.py --numba    # also symdiff's numba backend
     python benchmarks/bench_optimise.py --scaling  # only: numba compile time vs outputs
     python benchmarks/bench_optimise.py --points   # only: W1 n = 10 on 10⁶ points
+    python benchmarks/bench_optimise.py --ratios   # only: Jacobian/function operation ratios
+    python benchmarks/bench_optimise.py --colours  # only: the colouring table
 
 Two problem families with tridiagonal Hessians: Rosenbrock (``scipy.optimize.rosen``) and a
 discretised 1-D boundary-value problem, the energy ``Σ (u[i+1] − u[i])² / 2h + h (u[i]⁴/4 −
@@ -33,6 +35,13 @@ backend with ``vectorize=True`` against ``jax.jit(jax.vmap(jax.grad(f)))`` (floa
 already on the device), a hand-written ``numba.njit`` loop over symdiff's scalar numba
 function, symdiff's NumPy backend and SymPy's NumPy ``lambdify(cse=True)``; medians of 7
 interleaved repeats, each contender's result checked against symdiff's NumPy backend first.
+
+``--ratios`` prints ``symdiff.jacobian_ratio`` (Jacobian operations over function operations)
+on FastDifferentiation.jl's three problem families at its three sizes, next to its published
+ratios (docs/src/benchmarks.md of FastDifferentiation.jl; the families as in
+brianguenter/Benchmarks): the Rosenbrock gradient (n = 10, 100, 1000), the Jacobian of the
+real spherical harmonics up to order l (l = 4, 11, 35, with respect to x, y, z) and of the
+matrix function ``(A + B)(AB)ᵀ`` (n×n matrices, n = 2, 4, 9, with respect to A and B).
 """
 
 from __future__ import annotations
@@ -221,9 +230,13 @@ STRATEGIES = ("largest_first", "smallest_last", "independent_set", "connected_se
               "saturation_largest_first")
 
 
+STAR_ORDERS = ("saturation_largest_first", "natural", "largest_first", "smallest_last")
+
+
 def colour_table() -> None:
-    """Colours per pattern: symdiff's star and column colourings against networkx's greedy
-    strategies on the column intersection graph (what a column colouring needs)."""
+    """Colours per pattern: symdiff's star colouring in four vertex orders and its column
+    colouring against networkx's greedy strategies on the column intersection graph (what a
+    column colouring needs), and the optimum where it is known."""
     import networkx as nx
     from scipy import sparse
 
@@ -234,19 +247,21 @@ def colour_table() -> None:
     laplacian = sparse.kronsum(line, line).tocsr()
     random = sparse.random_array((300, 300), density=0.01, rng=rng)
     random = ((random + random.T + sparse.eye_array(300)) != 0).astype(np.int8).tocsr()
-    patterns = {
-        "tridiagonal (Rosenbrock, n = 1000)": sparse.diags_array(
-            [1, 1, 1], offsets=[-1, 0, 1], shape=(1000, 1000), dtype=np.int8).tocsr(),
-        "pentadiagonal (n = 1000)": sparse.diags_array(
+    patterns = {  # (pattern, the optimum star colouring where known)
+        "tridiagonal (Rosenbrock, n = 1000)": (sparse.diags_array(
+            [1, 1, 1], offsets=[-1, 0, 1], shape=(1000, 1000), dtype=np.int8).tocsr(), "3"),
+        "pentadiagonal (n = 1000)": (sparse.diags_array(
             [1] * 5, offsets=[-2, -1, 0, 1, 2], shape=(1000, 1000), dtype=np.int8).tocsr(),
-        f"2-D 5-point Laplacian ({grid}×{grid})": laplacian,
-        "random symmetric (n = 300, 1 %)": random,
+            ""),
+        f"2-D 5-point Laplacian ({grid}×{grid})": (laplacian, "5"),
+        "random symmetric (n = 300, 1 %)": (random, ""),
     }
-    print("\n| pattern | symdiff star | symdiff column (DSATUR) | "
+    print("\n| pattern | " + " | ".join(f"symdiff star, {o} order" for o in STAR_ORDERS)
+          + " | star optimum | symdiff column (DSATUR) | "
           + " | ".join(f"networkx {s}" for s in STRATEGIES) + " |")
-    print("|---" * (3 + len(STRATEGIES)) + "|")
-    for name, pattern in patterns.items():
-        star = max(symdiff.color(pattern, "star")) + 1
+    print("|---" * (3 + len(STAR_ORDERS) + len(STRATEGIES)) + "|")
+    for name, (pattern, optimum) in patterns.items():
+        stars = [max(symdiff.color(pattern, "star", strategy=o)) + 1 for o in STAR_ORDERS]
         column = max(symdiff.color(pattern)) + 1
         coo = pattern.tocoo()
         graph = nx.Graph()
@@ -257,7 +272,8 @@ def colour_table() -> None:
         for cols in rows.values():
             graph.add_edges_from((a, b) for k, a in enumerate(cols) for b in cols[k + 1:])
         theirs = [max(nx.greedy_color(graph, s).values()) + 1 for s in STRATEGIES]
-        print(f"| {name} | {star} | {column} | " + " | ".join(map(str, theirs)) + " |")
+        print(f"| {name} | " + " | ".join(map(str, stars)) + f" | {optimum} | {column} | "
+              + " | ".join(map(str, theirs)) + " |")
 
 
 def tanh_jacobian(n: int) -> tuple[Any, Any]:
@@ -386,6 +402,94 @@ def points_table(size: int) -> None:
         print(f"| {name} | {fmt(seconds)} | {versus} | {seconds / numpy_time:.2f} |")
 
 
+def spherical_harmonics(max_l: int) -> tuple[list[Any], tuple[Any, ...]]:
+    """Benchmarks.jl's SHFunctions(max_l, x, y, z), term for term (its memoised recursions
+    for P, S, C; its normalisation N with its Stirling approximation of the factorial, which
+    is 0 at 0 in Julia, so the m = ±l harmonics are the constant 0 there and here)."""
+    import functools
+    import math
+
+    x, y, z = symdiff.symbols("x y z")
+
+    @functools.cache
+    def legendre(l: int, m: int) -> Any:  # noqa: E741 (Benchmarks.jl's names)
+        if l == 0 and m == 0:
+            return symdiff.Constant(1.0)
+        if l == m:
+            return (1 - 2 * m) * legendre(m - 1, m - 1)
+        if l == m + 1:
+            return (2 * m + 1) * z * legendre(m, m)
+        return ((2 * l - 1) / (l - m) * z * legendre(l - 1, m)
+                - (l + m - 1) / (l - m) * legendre(l - 2, m))
+
+    @functools.cache
+    def sine(m: int) -> Any:
+        return 0 if m == 0 else x * cosine(m - 1) - y * sine(m - 1)
+
+    @functools.cache
+    def cosine(m: int) -> Any:
+        return 1 if m == 0 else x * sine(m - 1) + y * cosine(m - 1)
+
+    def factorial(n: int) -> float:
+        if n == 0:
+            return 0.0
+        return math.sqrt(2 * math.pi * n) * (n / math.e * math.sqrt(
+            n * math.sinh(1 / n) + 1 / (810 * n ** 6))) ** n
+
+    def norm(l: int, m: int) -> float:  # noqa: E741
+        if m == 0:
+            return math.sqrt(2 * l + 1 / (4 * math.pi))
+        return math.sqrt((2 * l + 1) / (2 * math.pi) * factorial(l - m) / factorial(l + m))
+
+    harmonics = [norm(l, abs(m)) * legendre(l, abs(m)) * (sine(-m) if m < 0 else cosine(m))
+                 for l in range(max_l) for m in range(-l, l + 1)]  # noqa: E741
+    return harmonics, (x, y, z)
+
+
+def matrix_function(n: int) -> tuple[list[Any], tuple[Any, ...]]:
+    """Benchmarks.jl's f(A, B) = (A + B) * (A * B)' on n×n matrices of variables (column-major,
+    as Julia's reshape), its n² entries as outputs."""
+    a, b = symdiff.symbols(f"a1:{n * n + 1}"), symdiff.symbols(f"b1:{n * n + 1}")
+    A = [[a[i + n * j] for j in range(n)] for i in range(n)]
+    B = [[b[i + n * j] for j in range(n)] for i in range(n)]
+
+    def product(X: list[list[Any]], Y: list[list[Any]]) -> list[list[Any]]:
+        result = []
+        for i in range(n):
+            row = []
+            for j in range(n):
+                total = X[i][0] * Y[0][j]
+                for k in range(1, n):
+                    total = total + X[i][k] * Y[k][j]
+                row.append(total)
+            result.append(row)
+        return result
+
+    AB = product(A, B)
+    F = product([[A[i][j] + B[i][j] for j in range(n)] for i in range(n)],
+                [[AB[j][i] for j in range(n)] for i in range(n)])
+    return [F[i][j] for j in range(n) for i in range(n)], (*a, *b)
+
+
+def ratio_table() -> None:
+    families = [
+        ("Rosenbrock gradient", lambda n: ([rosenbrock(symdiff.symbols(f"x1:{n + 1}"))],
+                                           symdiff.symbols(f"x1:{n + 1}")),
+         (10, 100, 1000), (1.13, 1.13, 1.13)),
+        ("spherical harmonics Jacobian", spherical_harmonics, (4, 11, 35), (2.2, 2.34, 2.4)),
+        ("matrix function (A+B)(AB)ᵀ Jacobian", matrix_function, (2, 4, 9), (2.6, 3.5, 3.8)),
+    ]
+    print("\n| problem | size | function operations | Jacobian operations | symdiff ratio | "
+          "method (auto) | FastDifferentiation.jl ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for name, family, sizes, published in families:
+        for n, theirs in zip(sizes, published, strict=True):
+            outputs, variables = family(n)
+            r = symdiff.jacobian_ratio(outputs, variables)
+            print(f"| {name} | {n} | {r.function} | {r.jacobian} | {r.ratio:.2f} | {r.method} "
+                  f"| {theirs} |")
+
+
 def fmt(seconds: float | None) -> str:
     return "" if seconds is None else symdiff._util.format_seconds(seconds)
 
@@ -400,10 +504,19 @@ def main() -> int:
                         help="with --scaling: also straight-line numba at n = 10, 20")
     parser.add_argument("--points", action="store_true",
                         help="only W1 n = 10 on 10⁶ points (numba vectorize=True vs JAX)")
+    parser.add_argument("--colours", action="store_true", help="only the colouring table")
+    parser.add_argument("--ratios", action="store_true",
+                        help="only the Jacobian/function operation ratios")
     parser.add_argument("--scaling-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scaling_one:
         print(json.dumps(scaling_one(args.scaling_one, args.straight)))
+        return 0
+    if args.ratios:
+        ratio_table()
+        return 0
+    if args.colours:
+        colour_table()
         return 0
     if args.points:
         print(f"python {sys.version.split()[0]}, numpy {np.__version__}")

@@ -39,11 +39,13 @@ from ._expr import (
 )
 from ._functions import Function, Lambda
 from ._measure import (
+    JacobianRatio,
     OpCounts,
     ProgramSize,
     compare_with_sympy,
     dag_size,
     depth,
+    jacobian_ratio,
     op_counts,
     program_size,
     to_networkx,
@@ -126,8 +128,8 @@ __all__ = [
     "write_module",
 ]
 __all__ += ["optimize", "ScipyProblem", "scipy_problem"]
-__all__ += ["color", "hessian_sparsity", "JacobianRows", "jacobian_costs", "jacobian_sparsity",
-            "SparseMatrix"]
+__all__ += ["color", "hessian_sparsity", "jacobian_costs", "jacobian_ratio", "JacobianRatio",
+            "JacobianRows", "jacobian_sparsity", "SparseMatrix"]
 # Undefined functions (issue 12).
 __all__ += ["Function", "Lambda"]
 # Tensors and matrix calculus (issue 11).

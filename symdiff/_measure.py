@@ -18,16 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ._diff import jacobian
 from ._expr import Expr, as_expr, as_roots, cse
 from ._ops import OPS
 from ._printing import number_text
+from ._program import lower
 from ._traversal import depths, flatten, toposort, tree_total, use_counts
 from ._util import exact_number
 
 __all__ = ["dag_size", "tree_size", "depth", "op_counts", "OpCounts", "program_size",
            "ProgramSize", "to_networkx", "sympy_tree_size", "sympy_count_ops", "sympy_cse",
            "compare_with_sympy", "SympyComparison", "nested_sizes", "NestedSize",
-           "tree_occurrences"]
+           "tree_occurrences", "JacobianRatio", "jacobian_ratio"]
 
 
 def dag_size(exprs: Any) -> int:
@@ -397,3 +399,44 @@ def compare_with_sympy(exprs: Any) -> SympyComparison:
     return SympyComparison(
         tree_size(roots), dag_size(roots), program_size(roots),
         sympy_tree_size(sympy_roots), sympy_count_ops(sympy_roots), sympy_cse(sympy_roots))
+
+
+class JacobianRatio(NamedTuple):
+    """The operations of a Jacobian's program against the function's (see
+    :func:`jacobian_ratio`)."""
+
+    function: int
+    jacobian: int
+    method: str
+
+    @property
+    def ratio(self) -> float:
+        """Jacobian operations over function operations."""
+        return self.jacobian / self.function if self.function else float("nan")
+
+    def __str__(self) -> str:
+        return (f"Jacobian/function operations: {self.jacobian}/{self.function} = "
+                f"{self.ratio:.2f} ({self.method})")
+
+
+def jacobian_ratio(exprs: Any, variables: Any, method: str = "auto") -> JacobianRatio:
+    """How many operations the Jacobian of ``exprs`` with respect to ``variables`` takes
+    against the function itself: the distinct operations (equations of the program IR, so
+    shared subexpressions count once) of all the Jacobian's entries, and of the outputs.
+    This is FastDifferentiation.jl's ``number_of_operations(jacobian) /
+    number_of_operations(f)``, so its published ratios can be compared on the same problem
+    families (docs/optimisation.md). ``method`` is :func:`symdiff.jacobian`'s.
+
+    >>> import symdiff
+    >>> xs = symdiff.symbols("x1:5")
+    >>> r = jacobian_ratio([xs[i] * symdiff.sin(xs[i + 1]) for i in range(3)], xs)
+    >>> r.function, r.jacobian, r.method
+    (6, 9, 'reverse')
+    >>> print(r)
+    Jacobian/function operations: 9/6 = 1.50 (reverse)
+    """
+    roots = list(as_roots(exprs))
+    rows = jacobian(roots, variables, method=method)
+    entries = [e for row in rows for e in row]
+    return JacobianRatio(len(lower(roots).equations), len(lower(entries).equations),
+                         getattr(rows, "method", method))

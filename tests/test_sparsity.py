@@ -193,3 +193,44 @@ def test_lambdify_sparse_output_is_a_csr_array_with_a_fixed_pattern(backend):
 def test_sparse_output_errors():
     with pytest.raises(SymdiffError, match="rows of one length"):
         symdiff.lambdify([XS[0]], [[XS[0]], [XS[0], 1]], output="sparse")
+
+
+def test_jacobian_ratio_counts_the_jacobian_program_against_the_function():
+    xs = symdiff.symbols("x1:11")
+    f = sum((1 - xs[i]) ** 2 + 100 * (xs[i + 1] - xs[i] ** 2) ** 2 for i in range(9))
+    r = symdiff.jacobian_ratio(f, xs)
+    assert r.function == len(symdiff.cse(f).equations) == 71  # FastDifferentiation's count
+    gradient = symdiff.jacobian([f], xs, method=r.method)
+    assert r.jacobian == len(symdiff.cse(list(gradient[0])).equations)
+    assert r.ratio == r.jacobian / r.function and 1.0 < r.ratio < 1.5
+    outputs = [xs[i] * symdiff.sin(xs[i + 1]) for i in range(9)]
+    for method in ("reverse", "forward", "compressed"):
+        counted = symdiff.jacobian_ratio(outputs, xs, method=method)
+        rows = symdiff.jacobian(outputs, xs, method=method)
+        assert counted.method == method
+        assert counted.jacobian == len(symdiff.cse([e for row in rows for e in row]).equations)
+    assert symdiff.jacobian_ratio([xs[0] + 2 * xs[1]], xs).jacobian == 0  # constant entries
+    assert "= 1.25 (reverse)" in str(r)
+
+
+def test_star_colouring_orders_dsatur_by_default():
+    line = sparse.diags_array([1, 1, 1], offsets=[-1, 0, 1], shape=(12, 12), dtype=np.int8)
+    laplacian = sparse.kronsum(line, line).tocsr()
+    rng = np.random.default_rng(3)
+    random = sparse.random_array((120, 120), density=0.03, rng=rng)
+    random = ((random + random.T + sparse.eye_array(120)) != 0).astype(np.int8).tocsr()
+    orders = ("saturation_largest_first", "natural", "largest_first", "smallest_last")
+    for strategy in orders:
+        for pattern in (line, laplacian, random):
+            colours = symdiff.color(pattern, "star", strategy=strategy)
+            recover_symmetric([tuple(int(j) for j in r.indices) for r in sparse.csr_array(
+                pattern)], colours)  # raises unless it is a star colouring
+        assert max(symdiff.color(line, "star", strategy=strategy)) + 1 == 3
+    assert symdiff.color(random, "star") == symdiff.color(random, "star", strategy="DSATUR")
+    assert max(symdiff.color(laplacian, "star")) + 1 == 5  # a grid's star chromatic number
+    default = max(symdiff.color(random, "star")) + 1
+    assert default <= max(symdiff.color(random, "star", strategy="natural")) + 1
+    with pytest.raises(SymdiffError, match="unknown colouring strategy"):
+        symdiff.color(line, "star", strategy="alphabetical")
+    with pytest.raises(SymdiffError, match="natural"):
+        symdiff.color(line, strategy="natural")
