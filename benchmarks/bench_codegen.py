@@ -60,6 +60,7 @@ import symdiff
 from symdiff import workloads
 from symdiff._ops import FLOAT
 from symdiff._traversal import toposort
+from symdiff._util import format_seconds
 from symdiff.interop import rebuild
 
 
@@ -431,12 +432,7 @@ def measure_numpy(peers: dict[str, Any], quick: bool) -> list[Row]:
 
 
 def _time(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds * 1e9:.3g} ns"
+    return "—" if seconds is None else format_seconds(seconds)
 
 
 def table(rows: list[Row], reference_tool: str) -> str:

@@ -21,7 +21,7 @@ from .._errors import ConversionError
 from .._expr import Constant, Expr, Symbol, apply
 from .._ops import OPS
 from .._traversal import toposort
-from ._evaluate import to_numpy_index
+from ._evaluate import STRUCTURAL, to_numpy_index
 from ._tops import TensorOp
 
 __all__ = ["scalarize", "element_symbols", "scalar_values", "MAX_SYMBOLIC_DET"]
@@ -92,23 +92,17 @@ def _full(shape: tuple[int, ...], value: Any) -> np.ndarray:
     return out
 
 
+# The layout ops are the evaluator's (NumPy moves the elements, whatever they are); what
+# computes with the elements is rebuilt here over object arrays of scalar expressions.
 _STRUCTURAL: dict[str, Callable[..., Any]] = {
-    "matmul": lambda node, a, b: np.matmul(a, b),
-    "transpose": lambda node, a: np.transpose(a, node.params[0]),
-    "sum": lambda node, a: np.sum(a, axis=node.params[0]),
-    "reshape": lambda node, a: np.reshape(a, node.shape),
-    "broadcast_to": lambda node, a: np.broadcast_to(a, node.shape),
-    "getitem": lambda node, a: a[_index(node)],
+    **STRUCTURAL,
     "scatter": _scatter,
     "outer": lambda node, u, v: np.multiply.outer(u, v),
-    "trace": lambda node, a: np.trace(a),
     "diag": lambda node, a: _diag(a),
     "det": lambda node, a: _det(a),
     "inv": lambda node, a: _inv(a),
     "logdet": lambda node, a: apply(_op("log"), apply(_op("abs"), _det(a))),
     "norm": lambda node, a: apply(_op("sqrt"), np.sum(a * a)),
-    "einsum": lambda node, *xs: np.einsum(node.params[0], *xs),
-    "concatenate": lambda node, *xs: np.concatenate(xs, axis=node.params[0]),
     "fill": lambda node: _full(node.shape, Constant(node.params[0])),
     "eye": lambda node: np.where(np.eye(node.shape[0]) == 1, _full(node.shape, Constant(1)),
                                  _full(node.shape, Constant(0))),
@@ -128,10 +122,6 @@ def _diag(a: np.ndarray) -> np.ndarray:
     for i in range(a.shape[0]):
         out[i, i] = a[i]
     return out
-
-
-def _index(node: Any) -> tuple[Any, ...]:
-    return to_numpy_index(node.params[0])
 
 
 def _nested(array: Any) -> Any:
