@@ -26,8 +26,7 @@ from . import _ops
 from ._errors import DomainError, EvaluationError, MissingValueError
 from ._program import Program, lower, node_text
 
-__all__ = ["evaluate_many", "program_values", "resolve_values", "apply_float", "OVERFLOW",
-           "IEEE_FLOAT"]
+__all__ = ["IEEE_FLOAT", "OVERFLOW", "evaluate_many", "program_values", "resolve_values"]
 
 _INF = math.inf
 
@@ -74,24 +73,6 @@ def resolve_values(values: Mapping[Any, Any]) -> dict[str, float]:
                                   "finite points (compiled NumPy/numba/JAX functions take "
                                   "nan and inf)")
     return resolved
-
-
-def apply_float(op: Any, args: tuple[float, ...]) -> float:
-    """``op.evaluate(*args)`` under the rule above: ±inf where the result overflows (for the
-    ops of :data:`OVERFLOW`), :class:`DomainError` outside the domain."""
-    try:
-        return op.evaluate(*args)  # type: ignore[no-any-return]
-    except EvaluationError:
-        raise  # the op's own message (an undefined function has no value)
-    except OverflowError:
-        rule = OVERFLOW.get(op.name)
-        if rule is None:
-            raise DomainError(f"overflow in {op.name}({_shown(args)})") from None
-        return rule(*args)
-    except ZeroDivisionError:
-        raise DomainError(f"division by zero in {op.name}({_shown(args)})") from None
-    except ValueError:
-        raise DomainError(f"{op.name} is undefined at {_shown(args)}") from None
 
 
 def _shown(args: Sequence[Any]) -> str:
