@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from .._errors import SymdiffError
 from ._backends import Backend, dotted_name, get_backend
-from ._pycode import allowed_attributes
+from ._names import allowed_attributes
 from ._runtime import SAFE_BUILTINS
 
 __all__ = ["check_source"]
