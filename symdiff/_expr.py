@@ -21,6 +21,14 @@ from typing import Any, Union, cast
 from . import _ops
 from ._errors import ConversionError, DifferentiationError, SymdiffError
 from ._evaluation import evaluate_many
+from ._folding import MAX_FOLDED_BITS as _MAX_FOLDED_BITS
+from ._folding import MAX_INT_BITS as _MAX_INT_BITS  # noqa: F401  (kept importable here)
+from ._folding import bit_size as _bits
+from ._folding import constant_value as _value
+from ._folding import is_exact as _exact
+from ._folding import quotient as _quotient
+from ._folding import real_number as _number
+from ._folding import too_large as _too_large  # noqa: F401  (kept importable here)
 from ._intern import (
     DEAD,
     ON_DEATH,
@@ -62,15 +70,6 @@ def intern_node(key: Any, build: Callable[[], Any]) -> Any:
     if node is None:
         node = insert(key, build())
     return node
-
-# Exact folds (sums, differences, products, quotients and powers of ints and rationals) happen
-# only while the result stays this small, checked before computing: a product of huge factors
-# stays a product instead of taking minutes, and every folded constant prints.
-_MAX_FOLDED_BITS = 4096
-# The largest exact integer (numerator, denominator) a constant may hold: its decimal text
-# (about 4,200 digits) stays under Python's int/str conversion limit (4,300 digits), so every
-# expression prints, compiles and parses back.
-_MAX_INT_BITS = 14_000
 
 
 class Expr:
@@ -333,38 +332,6 @@ class NamedConstant(Expr):
         return f"symdiff.{self.op.name}"
 
 
-def _number(value: Any) -> int | float | Fraction:
-    kind = type(value)
-    if kind is int:
-        if value.bit_length() <= _MAX_INT_BITS:
-            return value  # type: ignore[no-any-return]
-        raise _too_large(value)
-    if kind is float and math.isfinite(value):
-        return value  # type: ignore[no-any-return]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ConversionError(f"not a real number: {value!r}")
-    if isinstance(value, numbers.Integral):
-        return _number(int(value))
-    if isinstance(value, numbers.Rational):
-        exact = Fraction(int(value.numerator), int(value.denominator))
-        if exact.denominator == 1:
-            return _number(exact.numerator)
-        if _bits(exact) > _MAX_INT_BITS:
-            raise _too_large(exact.numerator if abs(exact.numerator) > exact.denominator
-                             else exact.denominator)
-        return exact
-    value = float(value)
-    if not math.isfinite(value):
-        raise ConversionError(f"constants must be finite, not {value!r}")
-    return value
-
-
-def _too_large(value: int) -> ConversionError:
-    return ConversionError(
-        f"an exact number of {value.bit_length():,} bits is larger than a constant holds "
-        f"({_MAX_INT_BITS:,} bits, about 4,200 digits); write it as a power (10**5000) or a float")
-
-
 def _coerce(value: Any) -> Expr | None:
     if isinstance(value, Expr):
         return value
@@ -436,21 +403,7 @@ def _make(op: Op, args: tuple[Expr, ...]) -> Expr:
 
 
 # --- constructors with construction-time folding ------------------------------------------
-
-def _exact(value: Any) -> bool:
-    return value.__class__ is int or value.__class__ is Fraction
-
-
-def _bits(value: int | Fraction) -> int:
-    if value.__class__ is int:
-        return value.bit_length()  # type: ignore[union-attr]
-    exact = cast(Fraction, value)
-    return max(exact.numerator.bit_length(), exact.denominator.bit_length())
-
-
-def _value(node: Expr) -> int | float | Fraction | None:
-    return node.value if node.op is CONST else None  # type: ignore[attr-defined]
-
+# (the exact-number arithmetic they test first is in _folding)
 
 def _folded(result: Any) -> Expr | None:
     if isinstance(result, float) and not math.isfinite(result):
@@ -481,10 +434,6 @@ def _fold(fn: Callable[[Any, Any], Any], va: Any, vb: Any, additive: bool = Fals
         return _folded(fn(va, vb))
     except (OverflowError, ZeroDivisionError):
         return None
-
-
-def _quotient(a: Any, b: Any) -> Any:
-    return Fraction(a) / Fraction(b) if _exact(a) and _exact(b) else a / b
 
 
 def _zero_like(*values: Any) -> Constant:

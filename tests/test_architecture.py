@@ -16,7 +16,7 @@ LAYERS = {
     "_errors": 0, "_special": 0,
     "_ops": 1, "_traversal": 1, "_util": 1, "_intern": 1, "_tables": 1,
     "_program": 2, "_undefined": 2,
-    "_printing": 3, "_evaluation": 3,
+    "_printing": 3, "_evaluation": 3, "_folding": 3,
     "_expr": 4,
     "_parse": 5, "_compat": 5, "_sweeps": 5,
     "_sparsity": 6,
