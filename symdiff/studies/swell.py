@@ -28,19 +28,26 @@ import textwrap
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .._diff import derivative_table, diff, grad, local_partial
 from .._errors import SymdiffError
 from .._expr import FUNCTION_BUILDERS, Constant, Expr, Symbol, add, as_symbol, mul
-from .._figures import save_figure
 from .._measure import dag_size, nested_sizes, sympy_tree_size, tree_size
 from .._ops import CONST, SYMBOL
 from .._printing import to_text
-from .._tables import html_table, text_table
+from .._tables import html_table
 from .._traversal import toposort, tree_sizes
-from .._util import format_seconds, short_number, time_call
+from ._swell_common import Budget as _Budget
+from ._swell_common import check_n as _check_n
+from ._swell_common import clear_sympy_cache as _clear_sympy_cache
+from ._swell_common import fmt as _fmt
+from ._swell_common import fmt_time as _time
+from ._swell_common import ratio as _ratio
+from ._swell_common import sympy_available as _sympy_available
+from ._swell_common import table as _table
+from ._swell_common import timed as _timed
+from ._swell_plots import plot_sweep, plot_timing
 from .workloads import logistic_map, nested_sin, network_loss, product_of_variables, seed_sigmoid
 
 __all__ = [
@@ -54,7 +61,6 @@ __all__ = [
 _ZERO = Constant(0)
 _ONE = Constant(1)
 _X = Symbol("x")
-_MAX_N = 10_000
 
 #: What each column of the logistic-map sweep (:func:`format_sweep`) means.
 COLUMNS: dict[str, str] = {
@@ -82,34 +88,6 @@ def column_help() -> str:
     """
     width = max(map(len, COLUMNS)) + 2
     return "\n".join(f"{name:<{width}}{text}" for name, text in COLUMNS.items())
-
-
-# --- small helpers -------------------------------------------------------------------------
-
-
-def _check_n(n: Any, what: str = "n", limit: int = _MAX_N) -> int:
-    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= limit:
-        raise SymdiffError(f"{what} must be an integer from 1 to {limit}, not {n!r}")
-    return n
-
-
-def _ratio(a: float, b: float) -> str:
-    """a/b to 3 significant digits, as a whole number from 1000 on (1704, not 1.7e+03)."""
-    if b == 0:
-        return ""
-    if a < 1000 * b:
-        return f"{a / b:.3g}"
-    return _fmt(round(a / b) if a < 10**300 * b else a // b)
-
-
-# Short local names for the table cells' formats (the helpers live in symdiff._util).
-_fmt = short_number
-_time = format_seconds
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], left: int = 1) -> str:
-    """Columns right-aligned (the first ``left`` left-aligned), two spaces apart."""
-    return text_table(header, list(rows), right=range(left, len(header)), sep="  ", rule=False)
 
 
 class StudyTable(list):  # type: ignore[type-arg]
@@ -141,49 +119,6 @@ class StudyTable(list):  # type: ignore[type-arg]
 
     def __reduce__(self) -> Any:
         return (StudyTable, (list(self), self._text, self._cells))
-
-
-def _timed(fn: Callable[..., Any], repeat: int = 3) -> tuple[Any, float]:
-    """The result of ``fn()`` and the median of up to ``repeat`` timings (one if it is slow),
-    each build from scratch (see :func:`symdiff._util.time_call`)."""
-    return time_call(fn, repeat, stop_after=0.2)
-
-
-class _Budget:
-    """Decides whether the next step of a growing SymPy computation should run: not after a
-    step took longer than ``seconds``, nor when the growth of the last two steps predicts it."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.times: list[float] = []
-
-    def allows(self) -> bool:
-        if not self.times:
-            return self.seconds > 0
-        last = self.times[-1]
-        if last > self.seconds:
-            return False
-        if len(self.times) >= 2 and self.times[-2] > 0:
-            growth = max(1.0, last / self.times[-2])
-            return last * growth <= self.seconds
-        return True
-
-    def spent(self, seconds: float) -> None:
-        self.times.append(seconds)
-
-
-def _sympy_available() -> bool:
-    try:
-        import sympy  # noqa: F401
-    except ImportError:  # pragma: no cover - SymPy is a dependency
-        return False
-    return True
-
-
-def _clear_sympy_cache() -> None:
-    from sympy.core.cache import clear_cache
-
-    clear_cache()
 
 
 # --- Table 1 -------------------------------------------------------------------------------
@@ -617,103 +552,6 @@ def _higher_cells(rows: Sequence[HigherOrderRow]) -> tuple[list[str], list[list[
     body = [[r.function, str(r.k), _fmt(r.tree), str(r.dag), _ratio(r.tree, r.dag),
              _time(r.seconds), _fmt(r.sympy_tree), _time(r.sympy_seconds)] for r in rows]
     return ["f", "k", "tree", "DAG", "swell", "build time", "SymPy tree", "SymPy time"], body, ""
-
-
-# --- figures -------------------------------------------------------------------------------
-
-
-def _log10(value: int | float) -> float:
-    return math.log10(value) if value > 0 else math.nan
-
-
-def _figure() -> tuple[Any, Any]:
-    """A figure and its axes, drawn by the Agg canvas. No pyplot: no global state, no GUI."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 5.2))
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _power_axis(ax: Any, label: str) -> None:
-    """A y axis of log10 values labelled as powers of ten (huge ints do not fit a float), and
-    an x axis of n with integer ticks."""
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    ax.set_xlabel("n (iterations of the logistic map)")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"$10^{{{int(v)}}}$"))
-    ax.set_ylabel(label)
-    ax.grid(True, which="major", alpha=0.3)
-
-
-def plot_sweep(rows: Sequence[SweepRow], path: str | Path) -> Path:
-    """Write the log-scale plot of the sweep's sizes against n to ``path`` (``.svg``,
-    ``.png`` or ``.pdf``) and return the path. Each curve is labelled at its end."""
-    fig, ax = _figure()
-    ns = [r.n for r in rows]
-    series: list[tuple[str, str, str, Sequence[int | None]]] = [
-        ("derivative as a tree (naive symbolic differentiation)", "#c0392b", "-",
-         [r.df_tree for r in rows]),
-        ("function as a tree", "#e67e22", "--", [r.f_tree for r in rows]),
-        ("SymPy's derivative (sympy.diff)", "#8e44ad", ":",
-         [r.sympy_tree for r in rows]),
-        ("derivative as a shared graph (symdiff DAG)", "#2471a3", "-",
-         [r.df_dag for r in rows]),
-        ("operations of the derivative's CSE program", "#17a589", "-.",
-         [r.cse_operations for r in rows]),
-        ("function as a shared graph", "#5d6d7e", "--", [r.f_dag for r in rows]),
-    ]
-    for label, color, style, values in series:
-        points = [(n, _log10(v)) for n, v in zip(ns, values, strict=True) if v is not None]
-        if not points:
-            continue
-        xs, ys = zip(*points, strict=True)
-        ax.plot(xs, ys, style, color=color, lw=2, marker="o" if len(xs) <= 30 else None,
-                ms=3, label=label)
-    _power_axis(ax, "nodes (log scale)")
-    last = rows[-1]
-    tree = f"{last.df_tree:,}" if last.df_tree < 10**12 else _fmt(last.df_tree)
-    ax.set_title("Expression swell: $l_{n+1} = 4\\,l_n(1-l_n)$ and its derivative\n"
-                 f"at n = {last.n} the derivative has {tree} nodes as a tree, "
-                 f"{last.df_dag} as a shared graph", fontsize=11)
-    if len(rows) >= 3:
-        before = rows[-2]
-        ax.annotate(f"×{_ratio(last.df_tree, before.df_tree)} per step: exponential",
-                    (last.n, _log10(last.df_tree)), xytext=(-14, -14),
-                    textcoords="offset points", ha="right", va="top", color="#c0392b")
-        ax.annotate(f"+{last.df_dag - before.df_dag} nodes per step: linear",
-                    (last.n, _log10(last.df_dag)), xytext=(-8, 8),
-                    textcoords="offset points", ha="right", va="bottom", color="#2471a3")
-    ax.legend(loc="upper left", fontsize=8.5, frameon=False)
-    return save_figure(fig, path, dpi=150, bbox_inches="tight")
-
-
-def plot_timing(naive: Sequence[NaiveRow], sweep: Sequence[SweepRow] | None,
-                path: str | Path) -> Path:
-    """Write the log-scale plot of seconds against n: naive (tree-walking) differentiation,
-    memoized ``diff`` and ``sympy.diff`` (from ``sweep``, where measured)."""
-    fig, ax = _figure()
-    curves: list[tuple[str, str, str, list[tuple[int, float | None]]]] = [
-        ("naive tree-walking differentiation (no memo)", "#c0392b", "-",
-         [(r.n, r.naive_seconds) for r in naive]),
-        ("sympy.diff", "#8e44ad", ":",
-         [(r.n, r.sympy_seconds) for r in sweep or ()]),
-        ("symdiff.diff (memoized, on the DAG)", "#2471a3", "-",
-         [(r.n, r.memo_seconds) for r in naive]),
-    ]
-    for label, color, style, points in curves:
-        points = [(n, _log10(s)) for n, s in points if s is not None and s > 0]
-        if points:
-            xs, ys = zip(*points, strict=True)
-            ax.plot(xs, ys, style, color=color, lw=2, marker="o", ms=3, label=label)
-    _power_axis(ax, "seconds to differentiate (log scale)")
-    ax.set_title("Time, not only size: differentiating $l_n$ with and without sharing",
-                 fontsize=11)
-    ax.legend(loc="upper left", fontsize=8.5, frameon=False)
-    return save_figure(fig, path, dpi=150, bbox_inches="tight")
 
 
 def format_study(n: int = 20, *, budget: float = 10.0, naive_n: int = 16,
