@@ -69,7 +69,7 @@ def insert(key: Any, node: Any) -> Any:
     """Put ``node`` under ``key`` and return the node that now holds the key: ``node``, or
     an equal node another thread inserted first (then ``node`` is simply dropped).
 
-    ``_expr._make``, the hot path, inlines this up to the call of :func:`settle`."""
+    ``_nodes.make_node``, the hot path, inlines this up to the call of :func:`settle`."""
     node._ref = ref = InternRef(node, ON_DEATH)
     ref.key = key
     found = TABLE.setdefault(key, ref)

@@ -17,16 +17,18 @@ LAYERS = {
     "_ops": 1, "_traversal": 1, "_util": 1, "_intern": 1, "_tables": 1,
     "_program": 2, "_undefined": 2,
     "_printing": 3, "_evaluation": 3, "_folding": 3,
-    "_expr": 4,
-    "_parse": 5, "_compat": 5, "_sweeps": 5,
-    "_sparsity": 6,
-    "_diff": 7, "interop": 7,
-    "_measure": 8, "_figures": 8, "_functions": 8, "codegen": 8, "tensor": 8,
-    "ad": 9, "numeric": 9, "optimize": 9,
-    "drawing": 10,
-    "studies": 11,
-    "cli": 12, "extend": 12,
-    "__init__": 13, "__main__": 13,
+    "_nodes": 4,
+    "_construct": 5,
+    "_expr": 6,
+    "_parse": 7, "_compat": 7, "_sweeps": 7,
+    "_sparsity": 8,
+    "_diff": 9, "interop": 9,
+    "_measure": 10, "_figures": 10, "_functions": 10, "codegen": 10, "tensor": 10,
+    "ad": 11, "numeric": 11, "optimize": 11,
+    "drawing": 12,
+    "studies": 13,
+    "cli": 14, "extend": 14,
+    "__init__": 15, "__main__": 15,
 }
 # Libraries too heavy for `import symdiff` to pay for: only these units import them at the top.
 HEAVY = ("sympy", "numpy", "graphviz", "matplotlib", "networkx", "scipy", "numba", "jax", "dask")
@@ -113,7 +115,7 @@ def test_no_module_takes_another_modules_private_names():
 
 def test_heavy_dependencies_stay_at_the_edges():
     for dotted, path in modules():
-        if LAYERS[unit(dotted) if dotted != "__init__" else "__init__"] > 7:
+        if LAYERS[unit(dotted) if dotted != "__init__" else "__init__"] > LAYERS["interop"]:
             continue
         for node in _runtime_nodes(ast.parse(path.read_text())):
             if isinstance(node, ast.Import | ast.ImportFrom) and node.col_offset == 0:
@@ -170,6 +172,17 @@ def test_old_module_paths_still_import_with_a_warning():
     assert old.apply is symdiff._expr.apply
     assert any(issubclass(w.category, DeprecationWarning) for w in caught)
     assert importlib.import_module("symdiff.workloads") is symdiff.studies.workloads
+
+
+# Modules still over the limit, each to be split (STYLE.md: modules under ~600 lines). A module
+# leaves this list when it is split; nothing joins it.
+OVER_THE_LINE_LIMIT = {"interop/_sympy.py", "_ops.py", "tensor/_texpr.py"}
+
+
+def test_modules_stay_under_the_line_limit():
+    over = {str(path.relative_to(PACKAGE)) for _, path in modules()
+            if len(path.read_text().splitlines()) >= 600}
+    assert over <= OVER_THE_LINE_LIMIT, f"over 600 lines: {sorted(over - OVER_THE_LINE_LIMIT)}"
 
 
 def test_py_typed_ships():
