@@ -144,6 +144,37 @@ def test_counting_refuses_a_graph_whose_size_is_not_of_degree_one():
         counted_size(quadratic, (100,))
 
 
+def test_counting_refuses_when_a_graph_built_in_the_same_call_disagrees():
+    from symdiff.tensor._swell import _rows
+
+    def late_quadratic(sizes):  # degree one up to n = 19, then n² more products
+        x = Tensor("x", sizes)
+        loss = sd.sum(x * x) + (sd.sum(sd.outer(x, x)) if sizes[0] >= 20 else 0)
+        return loss, [x], {}
+
+    assert [r.counted for r in _rows(late_quadratic, [(9,), (30,)], limit=10)] == [False, True]
+    with pytest.raises(sd.SymdiffError, match="differs from the graph built there"):
+        _rows(late_quadratic, [(20,), (30,)], limit=25)
+
+
+def test_tensor_swell_figure_shows_function_and_gradient(tmp_path):
+    from symdiff.studies import tensor_swell
+    from symdiff.tensor import logistic_swell, network_swell
+    network, logistic = network_swell([1, 3], [1, 4], limit=4), logistic_swell([1, 5])
+    fig = tensor_swell.figure(network, logistic)
+    left, right = fig.axes
+    plotted = {tuple(line.get_ydata()) for line in left.lines + right.lines}
+    for rows in (network, logistic):
+        for value in ("scalar_function", "scalar_gradient", "tensor_function",
+                      "tensor_gradient"):
+            assert any(set(ys) >= {getattr(r, value) for r in rows if r.sizes[0] == 3
+                                   or len(r.sizes) == 1} for ys in plotted), value
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "tensor: f 16, ∇ 27 nodes" in texts and "tensor: f 13, ∇ 24 nodes" in texts
+    legend = [t.get_text() for t in right.get_legend().get_texts()]
+    assert {"∇ (gradient)", "f (function)", "counted, not built"} <= set(legend)
+
+
 def test_swell_table_marks_counted_rows():
     from symdiff.tensor import network_swell, swell_table
     table = swell_table(network_swell([3], [1, 5], limit=5), ["H", "N"]).splitlines()

@@ -346,11 +346,12 @@ def _tensor_swell(ctx: _Context) -> str:
     save_figure(tensor_swell.figure(network, logistic), ctx.asset("tensor-swell.svg"))
     return (f"<p>Scalarized graphs are built up to {limit:,} elements (N·H or n) and counted "
             "exactly beyond, without building them (their size is a polynomial of degree "
-            "one in each size, solved from small built graphs and checked on others; "
-            "see docs/tensors.md).</p>"
+            "one in each size, solved from small built graphs and checked on every other "
+            "graph built here; see docs/tensors.md).</p>"
             + _pre(tensor_swell.format_study(network, logistic), "grid")
-            + _img("assets/tensor-swell.svg", "Gradient nodes: tensor (flat) against "
-                   "scalarized (growing as N·H and n); open markers counted", "90%"))
+            + _img("assets/tensor-swell.svg", "Nodes of the function (dashed) and the "
+                   "gradient (solid): tensor (black, flat) against scalarized (growing as N·H "
+                   "and n); open markers counted", "90%"))
 
 
 @_section("pictures", "Tree view versus DAG view of the same derivative",

@@ -45,42 +45,62 @@ def format_study(network: list[SwellRow], logistic: list[SwellRow]) -> str:
 
 
 def figure(network: list[SwellRow], logistic: list[SwellRow]) -> Any:
-    """Two panels: the seed's network against N·H, the logistic map against n. Built sizes
-    are filled markers, counted ones open."""
+    """Two panels: the seed's network against N·H, the logistic map against n; in each the
+    function (f, dashed) and the gradient (∇, solid), scalarized (one colour per H) and tensor
+    (black). Built sizes are filled markers, counted ones open."""
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
-    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    fig = Figure(figsize=(9, 4), layout="constrained")
     left, right = fig.subplots(1, 2)
-    hidden = sorted({r.sizes[0] for r in network})
-    for H in hidden:
+    colours = []
+    for H in sorted({r.sizes[0] for r in network}):
         rows = [r for r in network if r.sizes[0] == H and r.scalar_gradient is not None]
-        line, = left.plot([r.sizes[1] * H for r in rows], [r.scalar_gradient for r in rows],
-                          "-", label=f"scalarized ∇, H = {H}")
-        _markers(left, [(r.sizes[1] * H, r) for r in rows], line.get_color())
-    flat = sorted((r.sizes[0] * r.sizes[1], r.tensor_gradient) for r in network)
-    left.plot([x for x, _ in flat], [y for _, y in flat], "k--", label="tensor ∇ (every H, N)")
+        colours.append((_scalarized(left, [(r.sizes[1] * H, r) for r in rows], None),
+                        f"H = {H:,}"))
+    flat = sorted(((r.sizes[0] * r.sizes[1], r) for r in network), key=lambda p: p[0])
+    _tensor(left, flat)
     left.set(xscale="log", yscale="log", xlabel="N·H (points × hidden units)",
-             ylabel="distinct nodes", title="network loss: gradient")
-    left.plot([], [], "o", color="grey", mfc="none", label="open: counted, not built")
-    left.legend(fontsize="small")
+             ylabel="distinct nodes", title="network loss")
+    left.legend([Line2D([], [], color=c) for c, _ in colours], [h for _, h in colours],
+                fontsize="small", loc="upper left", title="scalarized", title_fontsize="small")
     rows = [r for r in logistic if r.scalar_gradient is not None]
-    line, = right.plot([r.sizes[0] for r in rows], [r.scalar_gradient for r in rows], "-",
-                       label="scalarized ∇")
-    _markers(right, [(r.sizes[0], r) for r in rows], line.get_color())
-    right.plot([r.sizes[0] for r in logistic], [r.tensor_gradient for r in logistic], "k--",
-               label="tensor ∇")
+    _scalarized(right, [(r.sizes[0], r) for r in rows], "C0")
+    _tensor(right, [(r.sizes[0], r) for r in logistic])
     right.set(xscale="log", yscale="log", xlabel="n (vector length)",
               title="logistic map, elementwise")
-    right.legend(fontsize="small")
+    right.legend([Line2D([], [], ls="-", color="grey"), Line2D([], [], ls="--", color="grey"),
+                  Line2D([], [], color="C0"), Line2D([], [], color="k"),
+                  Line2D([], [], ls="", marker="o", color="grey"),
+                  Line2D([], [], ls="", marker="o", mfc="none", color="grey")],
+                 ["∇ (gradient)", "f (function)", "scalarized", "tensor (every size)",
+                  "built", "counted, not built"], fontsize="small", loc="upper left")
     return fig
 
 
-def _markers(ax: Any, points: list[tuple[int, SwellRow]], color: str) -> None:
+def _scalarized(ax: Any, points: list[tuple[int, SwellRow]], colour: str | None) -> str:
+    """The scalarized gradient (solid) and function (dashed) in one colour, with markers."""
+    xs = [x for x, _ in points]
+    line, = ax.plot(xs, [r.scalar_gradient for _, r in points], "-", color=colour)
+    colour = line.get_color()
+    ax.plot(xs, [r.scalar_function for _, r in points], "--", color=colour)
     for counted in (False, True):
-        chosen = [(x, r.scalar_gradient) for x, r in points if r.counted == counted]
-        if chosen:
-            ax.plot([x for x, _ in chosen], [y for _, y in chosen], "o", color=color,
-                    mfc="none" if counted else color)
+        chosen = [(x, r) for x, r in points if r.counted == counted]
+        for value in ("scalar_gradient", "scalar_function"):
+            if chosen:
+                ax.plot([x for x, _ in chosen], [getattr(r, value) for _, r in chosen], "o",
+                        color=colour, mfc="none" if counted else colour, ms=4)
+    return colour
+
+
+def _tensor(ax: Any, points: list[tuple[int, SwellRow]]) -> None:
+    xs = [x for x, _ in points]
+    ax.plot(xs, [r.tensor_gradient for _, r in points], "k-")
+    ax.plot(xs, [r.tensor_function for _, r in points], "k--")
+    sizes = sorted({(r.tensor_function, r.tensor_gradient) for _, r in points})
+    if len(sizes) == 1:  # the same at every size: say how many
+        ax.annotate(f"tensor: f {sizes[0][0]}, ∇ {sizes[0][1]} nodes", (xs[-1], sizes[0][1]),
+                    xytext=(0, 4), textcoords="offset points", ha="right", fontsize="small")
 
 
 def main(argv: list[str] | None = None) -> int:

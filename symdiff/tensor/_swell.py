@@ -12,9 +12,11 @@ has at most :data:`MAX_SCALARIZED` elements (``N·H`` or ``n``); beyond that its
 to at most one point and one hidden unit, or is one of the sums over them (written as chains of
 additions, one partial sum per term), so its size is a polynomial of degree one in each size.
 The polynomial is solved exactly (integers) from the graphs built at the corners of
-``{3, 4} × {3, 4}``, must reproduce graphs built at ``(5, 7)`` and ``(7, 5)`` (else
-:class:`~symdiff.SymdiffError`), and is used only where every size is at least 3; the tests
-check it against every size the study builds. Rows say which sizes were counted.
+``{3, 4} × {3, 4}``, must reproduce graphs built at ``(5, 7)`` and ``(7, 5)`` and every graph
+the same call builds at sizes of at least 3 (else :class:`~symdiff.SymdiffError`), and is used
+only where every size is at least 3. Rows say which sizes were counted. A counted size is the
+value of that polynomial, exact given the structure described above (which those checks
+test); it is not a measured size scaled up.
 """
 
 from __future__ import annotations
@@ -94,6 +96,12 @@ def _rows(problem: _Problem, all_sizes: Iterable[tuple[int, ...]], limit: int
                 counters[fixed] = _counter(problem, fixed)
             f, g = counters[fixed](sizes)
             rows.append(SwellRow(sizes, tensor_f, tensor_g, f, g, counted=True))
+    for row in rows:  # every graph built here is one more check of the count
+        count = counters.get(_fixed(row.sizes))
+        if not row.counted and count is not None:
+            if count(row.sizes) != (row.scalar_function, row.scalar_gradient):
+                raise SymdiffError(f"counted_size: the count at {row.sizes} differs from the "
+                                   "graph built there; the larger sizes cannot be counted so")
     return rows
 
 
