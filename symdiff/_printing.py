@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -31,8 +31,8 @@ from ._program import lower, set_printer
 from ._traversal import toposort, tree_sizes
 
 __all__ = ["to_text", "to_latex", "symbol_text", "symbol_latex", "number_text", "shared_names",
-           "render_with_names", "INLINE_TREE_LIMIT", "LATEX", "LATEX_FAMILIES", "Latex",
-           "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
+           "render_with_names", "emit_parts", "INLINE_TREE_LIMIT", "LATEX", "LATEX_FAMILIES",
+           "Latex", "LatexForm", "Operand", "latex_rule", "Formulas", "latex_display",
            "DISPLAY_LATEX_MAX_NODES", "display_bundle"]
 
 #: Expressions whose tree form has more nodes than this print in the shared form.
@@ -401,25 +401,27 @@ def render_with_names(roots: tuple[Any, ...], names: dict[Any, str], latex: bool
     of the roots; a named node is referred to by its name everywhere but its definition."""
     order = toposort(roots)
     parts = _latex_parts(order, names) if latex else _text_parts(order, names)
+    definitions = [(names[node], emit_parts(parts, node)) for node in order if node in names]
+    return definitions, [names[r] if r in names else emit_parts(parts, r) for r in roots]
 
-    def emit(node: Any) -> str:
-        out: list[str] = []
-        stack: list[Any] = list(reversed(parts[node]))
-        while stack:
-            item = stack.pop()
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, _Unsigned):  # the operand without its leading "-"
-                first, *rest = parts[item.ref]
-                stack.extend(reversed(rest))
-                if first != "-":
-                    stack.append(first if isinstance(first, str) else _Unsigned(first))
-            else:
-                stack.extend(reversed(parts[item]))
-        return "".join(out)
 
-    definitions = [(names[node], emit(node)) for node in order if node in names]
-    return definitions, [names[r] if r in names else emit(r) for r in roots]
+def emit_parts(parts: Mapping[Any, Sequence[Any]], node: Any) -> str:
+    """The text of ``node`` from every node's parts (strings, and nodes whose parts stand
+    there) by one loop over a stack, never recursive; the scalar and tensor printers' own."""
+    out: list[str] = []
+    stack: list[Any] = list(reversed(parts[node]))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, _Unsigned):  # the operand without its leading "-"
+            first, *rest = parts[item.ref]
+            stack.extend(reversed(rest))
+            if first != "-":
+                stack.append(first if isinstance(first, str) else _Unsigned(first))
+        else:
+            stack.extend(reversed(parts[item]))
+    return "".join(out)
 
 
 def _text_parts(order: list[Any], names: dict[Any, str]) -> dict[Any, list[Any]]:

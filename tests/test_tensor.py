@@ -127,6 +127,22 @@ def test_latex_is_matrix_notation():
     assert sd.tensor.tensor_latex(sd.trace(A @ B)) == r"\operatorname{tr}\left(A B\right)"
 
 
+def test_tensor_printing_expands_parts_with_the_scalar_printers_loop(monkeypatch):
+    from symdiff import _printing
+    from symdiff.tensor import _print
+    assert _print.emit_parts is _printing.emit_parts and "emit_parts" in _printing.__all__
+    calls = []
+
+    def counting(parts, node):
+        calls.append(node)
+        return _printing.emit_parts(parts, node)
+
+    monkeypatch.setattr(_print, "emit_parts", counting)
+    e = Tensor("W", (4, 3)) @ x[::-1] + u
+    assert str(e) == "W @ x[::-1] + u" and calls == [e]
+    assert _printing.emit_parts({e: ["(", x, ")"], x: ["x"]}, e) == "(x)"
+
+
 def test_notebook_display_is_the_formula_as_for_scalars():
     from symdiff._printing import DISPLAY_LATEX_MAX_NODES
     e = sd.sigmoid(M @ x + u)

@@ -1,8 +1,9 @@
 """Printing tensor expressions: NumPy-like text, matrix-notation LaTeX, and NumPy source.
 
 One iterative printer serves three styles. Each node becomes a list of parts (strings and
-references to argument nodes), expanded without recursion, so printing is linear in the output
-and never hits the recursion limit. Elementwise nodes (tensor or scalar) print from the scalar
+references to argument nodes), expanded without recursion by the scalar printer's own loop
+(:func:`symdiff._printing.emit_parts`), so printing is linear in the output and never hits the
+recursion limit. Elementwise nodes (tensor or scalar) print from the scalar
 op table's own forms (``op.text``, ``op.latex``, ``op.numpy``); shape-changing ops from the
 tables here (``W.T``, ``outer(u, v)``, ``W^{T}``, ``\\odot``, ``numpy.outer(u, v)``). An
 expression whose tree form is large prints in a shared form (``$1 = …``), as scalars do.
@@ -14,7 +15,7 @@ import string
 from typing import Any
 
 from .._ops import PREC_ATOM, PREC_MUL, PREC_NEG, PREC_POW
-from .._printing import INLINE_TREE_LIMIT, number_text, symbol_text, to_latex
+from .._printing import INLINE_TREE_LIMIT, emit_parts, number_text, symbol_text, to_latex
 from .._traversal import toposort, tree_sizes, use_counts
 from ._shapes import index_text
 from ._tops import TensorOp
@@ -281,19 +282,8 @@ def render_parts(roots: tuple[Any, ...], style: str, names: dict[Any, str]
         else:
             parts[node] = _elementwise(node, style, pieces)
 
-    def emit(node: Any) -> str:
-        out: list[str] = []
-        stack: list[Any] = list(reversed(parts[node]))
-        while stack:
-            item = stack.pop()
-            if isinstance(item, str):
-                out.append(item)
-            else:
-                stack.extend(reversed(parts[item]))
-        return "".join(out)
-
-    definitions = [(names[n], emit(n)) for n in order if n in names and n.args]
-    return definitions, [names[r] if r in names else emit(r) for r in roots]
+    definitions = [(names[n], emit_parts(parts, n)) for n in order if n in names and n.args]
+    return definitions, [names[r] if r in names else emit_parts(parts, r) for r in roots]
 
 
 def _shared(roots: tuple[Any, ...], latex: bool, max_tree: int) -> dict[Any, str]:
