@@ -4,9 +4,28 @@ from __future__ import annotations
 
 from ._codegen import tensor_function, tensor_source
 from ._dask import dask_sum
+from ._elementwise import broadcast_to
 from ._grad import diff, grad, hessian, hvp, jacobian
 from ._print import tensor_latex, tensor_text
 from ._scalarize import element_symbols, scalar_values, scalarize
+from ._structural import (
+    concatenate,
+    det,
+    diag,
+    dot,
+    einsum,
+    inv,
+    logdet,
+    matmul,
+    mean,
+    norm,
+    outer,
+    reshape,
+    stack,
+    trace,
+    transpose,
+    tsum,
+)
 from ._swell import (
     MAX_SCALARIZED,
     SwellRow,
@@ -16,33 +35,7 @@ from ._swell import (
     node_count,
     swell_table,
 )
-from ._texpr import (
-    Tensor,
-    TensorConstant,
-    TensorExpr,
-    broadcast_to,
-    concatenate,
-    det,
-    diag,
-    dot,
-    einsum,
-    eye,
-    full,
-    inv,
-    logdet,
-    matmul,
-    mean,
-    norm,
-    ones,
-    outer,
-    reshape,
-    shape_of,
-    stack,
-    trace,
-    transpose,
-    tsum,
-    zeros,
-)
+from ._texpr import Tensor, TensorConstant, TensorExpr, eye, full, ones, shape_of, zeros
 from ._tops import TENSOR_OPS, TensorOp
 
 __all__ = ["broadcast_to", "concatenate", "counted_size", "dask_sum", "det", "diag", "diff", "dot",

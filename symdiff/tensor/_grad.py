@@ -33,9 +33,10 @@ from .._program import lower
 from .._sweeps import Algebra, depends_on
 from .._sweeps import reverse as _reverse
 from .._traversal import toposort
-from . import _texpr as X  # noqa: N812  (the tensor constructors, as X.matmul)
+from . import _elementwise as E  # noqa: N812  (the constructors, as E.elementwise, S.matmul)
+from . import _structural as S  # noqa: N812
 from ._shapes import size_of
-from ._texpr import Tensor, TensorExpr, shape_of
+from ._texpr import Tensor, TensorExpr, as_operand, eye, ones, shape_of, zeros
 from ._tops import TensorOp
 
 __all__ = ["grad", "jacobian", "hessian", "hvp", "diff", "reverse", "VJP", "TENSOR_F"]
@@ -49,7 +50,7 @@ class _TensorFunctions:
             op = _ops.OPS[name]
         except KeyError:
             raise AttributeError(name) from None
-        builder = partial(X.elementwise, op)
+        builder = partial(E.elementwise, op)
         setattr(self, name, builder)
         return builder
 
@@ -58,7 +59,7 @@ TENSOR_F = _TensorFunctions()
 
 
 def _reshape_g(g: Any, nb: int, shape: tuple[int, ...]) -> Any:
-    return X.reshape(g, shape_of(g)[:nb] + shape)
+    return S.reshape(g, shape_of(g)[:nb] + shape)
 
 
 def unbroadcast(t: Any, shape: tuple[int, ...], nb: int) -> Any:
@@ -68,16 +69,16 @@ def unbroadcast(t: Any, shape: tuple[int, ...], nb: int) -> Any:
     if ts == target:
         return t
     if len(ts) < len(target):
-        return X.broadcast_to(t, target)
+        return E.broadcast_to(t, target)
     extra = len(ts) - len(target)
     axes = list(range(nb, nb + extra))
     axes += [nb + extra + i for i, d in enumerate(shape) if d == 1 and ts[nb + extra + i] != 1]
-    return X.reshape(X.tsum(t, axes), target)
+    return S.reshape(S.tsum(t, axes), target)
 
 
 def _mT(t: Any) -> Any:
     n = len(shape_of(t))
-    return X.transpose(t, (*range(n - 2), n - 1, n - 2))
+    return S.transpose(t, (*range(n - 2), n - 1, n - 2))
 
 
 def _matmul_vjp(node: Any, g: Any, nb: int) -> tuple[Any, Any]:
@@ -89,23 +90,23 @@ def _matmul_vjp(node: Any, g: Any, nb: int) -> tuple[Any, Any]:
         if len(sa) == 1 and len(sb) == 1:
             return g * b, g * a
         if len(sb) == 1:
-            return X.outer(g, b), X.transpose(a) @ g
-        return b @ g, X.outer(a, g)
+            return S.outer(g, b), S.transpose(a) @ g
+        return b @ g, S.outer(a, g)
     if len(sa) == 1 and len(sb) == 1:
-        column = X.reshape(g, (*batch, 1))
+        column = S.reshape(g, (*batch, 1))
         return column * b, column * a
     if len(sa) == 2 and len(sb) == 1:
-        return X.reshape(g, (*batch, sa[0], 1)) * b, g @ a
+        return S.reshape(g, (*batch, sa[0], 1)) * b, g @ a
     if len(sa) == 1 and len(sb) == 2:
-        return g @ X.transpose(b), X.reshape(a, (sa[0], 1)) * X.reshape(g, (*batch, 1, sb[1]))
+        return g @ S.transpose(b), S.reshape(a, (sa[0], 1)) * S.reshape(g, (*batch, 1, sb[1]))
     if len(sb) == 1:  # a stack of matrices times a vector
-        column = X.reshape(g, (*shape_of(g), 1))
+        column = S.reshape(g, (*shape_of(g), 1))
         axes = tuple(range(nb, nb + len(node.shape)))
-        return column * b, X.tsum(column * a, axes)
+        return column * b, S.tsum(column * a, axes)
     if len(sa) == 1:  # a vector times a stack of matrices
-        row = X.reshape(g, (*shape_of(g)[:-1], 1, sb[-1]))
-        ga = X.tsum(row * b, (*tuple(range(nb, nb + len(node.shape) - 1)), len(shape_of(row)) - 1))
-        return ga, X.reshape(a, (sa[0], 1)) * row
+        row = S.reshape(g, (*shape_of(g)[:-1], 1, sb[-1]))
+        ga = S.tsum(row * b, (*tuple(range(nb, nb + len(node.shape) - 1)), len(shape_of(row)) - 1))
+        return ga, S.reshape(a, (sa[0], 1)) * row
     return unbroadcast(g @ _mT(b), sa, nb), unbroadcast(_mT(a) @ g, sb, nb)
 
 
@@ -125,32 +126,32 @@ def _einsum_vjp(node: Any, g: Any, nb: int, i: int) -> Any:
     distinct = "".join(dict.fromkeys(mine))
     kept = "".join(c for c in distinct if c in present)
     spec = ",".join([batch + output, *others]) + "->" + batch + kept
-    result = X.einsum(spec, g, *(a for j, a in enumerate(node.args) if j != i))
+    result = S.einsum(spec, g, *(a for j, a in enumerate(node.args) if j != i))
     if kept == mine:
         return result
     shape = shape_of(node.args[i])
     sizes = dict(zip(mine, shape, strict=True))
     if distinct == mine:  # no repeated index: broadcast the summed-out axes back
-        expanded = X.reshape(result, shape_of(g)[:nb] + tuple(sizes[c] if c in kept else 1
+        expanded = S.reshape(result, shape_of(g)[:nb] + tuple(sizes[c] if c in kept else 1
                                                                for c in mine))
-        return X.broadcast_to(expanded, shape_of(g)[:nb] + shape)
+        return E.broadcast_to(expanded, shape_of(g)[:nb] + shape)
     operands, parts, seen = [result], [batch + kept], set(kept)
     renamed = ""
     for c in mine:
         if c not in seen:  # first use of an index summed within this operand alone
             seen.add(c)
             if mine.count(c) == 1:
-                operands.append(X.ones((sizes[c],)))
+                operands.append(ones((sizes[c],)))
                 parts.append(c)
             renamed += c
         elif c in renamed:  # a repetition: on the diagonal with the first use
             other = next(fresh)
-            operands.append(X.eye(sizes[c]))
+            operands.append(eye(sizes[c]))
             parts.append(c + other)
             renamed += other
         else:
             renamed += c
-    return X.einsum(",".join(parts) + "->" + batch + renamed, *operands)
+    return S.einsum(",".join(parts) + "->" + batch + renamed, *operands)
 
 
 def _concat_vjp(node: Any, g: Any, nb: int) -> tuple[Any, ...]:
@@ -160,7 +161,7 @@ def _concat_vjp(node: Any, g: Any, nb: int) -> tuple[Any, ...]:
     for arg in node.args:
         n = shape_of(arg)[axis]
         index = (slice(None),) * (nb + axis) + (slice(offset, offset + n),)
-        parts.append(X.getitem(g, index))
+        parts.append(S.getitem(g, index))
         offset += n
     return tuple(parts)
 
@@ -169,10 +170,10 @@ def _sum_vjp(node: Any, g: Any, nb: int) -> Any:
     (a,) = node.args
     axes = node.params[0]
     if nb == 0 and axes == tuple(range(len(axes))):  # leading axes: g broadcasts as it is
-        return X.broadcast_to(g, shape_of(a))
+        return E.broadcast_to(g, shape_of(a))
     kept = tuple(1 if i in axes else d for i, d in enumerate(shape_of(a)))
     batch = shape_of(g)[:nb]
-    return X.broadcast_to(X.reshape(g, batch + kept), batch + shape_of(a))
+    return E.broadcast_to(S.reshape(g, batch + kept), batch + shape_of(a))
 
 
 def _transpose_vjp(node: Any, g: Any, nb: int) -> Any:
@@ -180,22 +181,22 @@ def _transpose_vjp(node: Any, g: Any, nb: int) -> Any:
     inverse = [0] * len(perm)
     for position, axis in enumerate(perm):
         inverse[axis] = position
-    return X.transpose(g, (*range(nb), *(nb + p for p in inverse)))
+    return S.transpose(g, (*range(nb), *(nb + p for p in inverse)))
 
 
 def _diag_vjp(node: Any, g: Any, nb: int) -> Any:
     (a,) = node.args
     n = shape_of(a)[0]
     if len(shape_of(a)) == 2:  # the diagonal of a matrix
-        return X.reshape(g, (*shape_of(g)[:nb], 1, n)) * X.eye(n)
+        return S.reshape(g, (*shape_of(g)[:nb], 1, n)) * eye(n)
     if nb == 0:
-        return X.diag(g)
+        return S.diag(g)
     letters = "abcdefghijklmnopqrstuvwxy"[:nb]
-    return X.einsum(f"{letters}zz->{letters}z", g)
+    return S.einsum(f"{letters}zz->{letters}z", g)
 
 
 def _scalar_column(g: Any, nb: int, ndim: int) -> Any:
-    return X.reshape(g, shape_of(g)[:nb] + (1,) * ndim)
+    return S.reshape(g, shape_of(g)[:nb] + (1,) * ndim)
 
 
 #: Each shape-changing op's vector-Jacobian product: ``rule(node, g, nb)`` → one cotangent
@@ -206,17 +207,17 @@ VJP: dict[str, Callable[[Any, Any, int], tuple[Any, ...]]] = {
     "sum": lambda node, g, nb: (_sum_vjp(node, g, nb),),
     "reshape": lambda node, g, nb: (_reshape_g(g, nb, shape_of(node.args[0])),),
     "broadcast_to": lambda node, g, nb: (unbroadcast(g, shape_of(node.args[0]), nb),),
-    "getitem": lambda node, g, nb: (X.scatter(
+    "getitem": lambda node, g, nb: (S.scatter(
         g, tuple(("slice", 0, d, 1) for d in shape_of(g)[:nb]) + node.params[0],
         shape_of(g)[:nb] + shape_of(node.args[0])),),
-    "scatter": lambda node, g, nb: (X.getitem(g, (slice(None),) * nb + _as_slices(
+    "scatter": lambda node, g, nb: (S.getitem(g, (slice(None),) * nb + _as_slices(
         node.params[0])),),
     "outer": lambda node, g, nb: (g @ node.args[1], node.args[0] @ g),
-    "trace": lambda node, g, nb: (_scalar_column(g, nb, 2) * X.eye(node.args[0].shape[0]),),
+    "trace": lambda node, g, nb: (_scalar_column(g, nb, 2) * eye(node.args[0].shape[0]),),
     "diag": lambda node, g, nb: (_diag_vjp(node, g, nb),),
-    "det": lambda node, g, nb: (_scalar_column(g, nb, 2) * (node * _mT(X.inv(node.args[0]))),),
+    "det": lambda node, g, nb: (_scalar_column(g, nb, 2) * (node * _mT(S.inv(node.args[0]))),),
     "inv": lambda node, g, nb: (-(_mT(node) @ g @ _mT(node)),),
-    "logdet": lambda node, g, nb: (_scalar_column(g, nb, 2) * _mT(X.inv(node.args[0])),),
+    "logdet": lambda node, g, nb: (_scalar_column(g, nb, 2) * _mT(S.inv(node.args[0])),),
     "norm": lambda node, g, nb: (_scalar_column(g, nb, len(shape_of(node.args[0])))
                                  * (node.args[0] / node),),
     "einsum": lambda node, g, nb: tuple(_einsum_vjp(node, g, nb, i)
@@ -246,9 +247,9 @@ class _Tensors(Algebra):
             if partial == 0:
                 return None
             contribution = adjoint if partial == 1 else (
-                X.elementwise(NEG, adjoint) if partial == -1 else partial * adjoint)
+                E.elementwise(NEG, adjoint) if partial == -1 else partial * adjoint)
         else:
-            contribution = X.elementwise(MUL, adjoint, partial)
+            contribution = E.elementwise(MUL, adjoint, partial)
         return unbroadcast(contribution, shape_of(operand), self.nb)
 
     def add(self, a: Any, b: Any) -> Any:
@@ -276,7 +277,7 @@ def reverse(root: Any, seed: Any, wrt: Sequence[Any], nb: int) -> list[Any]:
                        _Tensors(nb), live)
     batch = shape_of(seed)[:nb]
     return [a if v in slot and (a := adjoint[slot[v]]) is not None
-            else X.zeros(batch + shape_of(v)) for v in wrt]
+            else zeros(batch + shape_of(v)) for v in wrt]
 
 
 def _variable(v: Any) -> Any:
@@ -296,7 +297,7 @@ def _variables(variables: Any, expr: Any) -> tuple[list[Any], bool]:
 
 
 def _operand(expr: Any) -> Any:
-    return X.as_operand(expr)
+    return as_operand(expr)
 
 
 def grad(expr: Any, variables: Any = None) -> Any:
@@ -321,7 +322,7 @@ def grad(expr: Any, variables: Any = None) -> Any:
 def _seed(shape: tuple[int, ...]) -> Any:
     if not shape:
         return Constant(1)
-    return X.reshape(X.eye(size_of(shape)), shape + shape)
+    return S.reshape(eye(size_of(shape)), shape + shape)
 
 
 def jacobian(expr: Any, variables: Any) -> Any:
@@ -387,5 +388,5 @@ def hvp(expr: Any, x: Any, v: Any) -> Any:
     v = _operand(v)
     if shape_of(v) != shape_of(g):
         raise DifferentiationError(f"hvp: v has shape {shape_of(v)}, x has {shape_of(g)}")
-    return grad(X.tsum(g * v), x)
+    return grad(S.tsum(g * v), x)
 

@@ -34,9 +34,11 @@ from .._errors import SymdiffError
 from .._expr import Symbol
 from .._ops import FUNCTIONS
 from .._traversal import flatten, toposort
+from ._elementwise import elementwise
 from ._grad import grad
 from ._scalarize import element_symbols, scalarize
-from ._texpr import Tensor, elementwise, tsum
+from ._structural import tsum
+from ._texpr import Tensor
 
 __all__ = ["node_count", "SwellRow", "network_swell", "logistic_swell", "swell_table",
            "MAX_SCALARIZED", "counted_size"]
