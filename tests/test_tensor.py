@@ -373,3 +373,18 @@ def test_tensor_graphs_draw_with_shapes_on_the_nodes():
     graph = sd.to_dot([sd.sigmoid(W @ x + b), sd.grad(sd.sum(sd.sigmoid(W @ x + b)), W)])
     body = "".join(graph.body)
     assert "4×3" in body and "matmul" in body and "outer" in body and "sigmoid" in body
+
+
+@pytest.mark.parametrize("first", ["_texpr", "_elementwise", "_structural", "_grad"])
+def test_the_tensor_modules_import_in_any_order_and_stay_small(first):
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = (f"import symdiff.tensor.{first}; import symdiff as sd; "
+            "W = sd.Tensor('W', (2, 3)); print(sd.grad(sd.sum(W @ sd.Tensor('x', (3,))), W))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "outer(ones((2,)), x)"
+    package = Path(sd.tensor.__file__).parent
+    assert all(len(p.read_text().splitlines()) <= 600 for p in package.glob("*.py"))
