@@ -143,6 +143,12 @@ def test_tensor_printing_expands_parts_with_the_scalar_printers_loop(monkeypatch
     assert _printing.emit_parts({e: ["(", x, ")"], x: ["x"]}, e) == "(x)"
 
 
+def test_a_named_constant_in_a_tensor_derivative_prints_in_every_style():
+    g = sd.grad(sd.sum(sd.erf(x)), x)  # erf' = 2 exp(-x²)/sqrt(pi)
+    assert str(g) == "2*exp(-(x*x))/sqrt(pi)" and r"\sqrt{\pi}" in sd.latex(g)
+    assert "numpy.sqrt(numpy.pi)" in sd.lambdify([x], g).source
+
+
 def test_notebook_display_is_the_formula_as_for_scalars():
     from symdiff._printing import DISPLAY_LATEX_MAX_NODES
     e = sd.sigmoid(M @ x + u)

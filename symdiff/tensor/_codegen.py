@@ -5,7 +5,9 @@ straight-line function: every operation used more than once (or nested too deepl
 temporary ``t0, t1 …`` in topological order, single-use operations are written inline, and the
 text of each operation is the printer's ``"code"`` style (``W @ x``, ``numpy.outer(u, v)``,
 ``numpy.einsum('ij,j->i', A, x)``, ``_sigmoid(z)``). The code uses only operations that
-``dask.array`` implements too, so the same function runs on Dask chunks.
+``dask.array`` implements too (but for ``det``, ``slogdet``, and ``inv`` across chunks, of
+square matrices that are usually parameters), so the same function runs on Dask chunks and on
+Dask arrays themselves, lazily.
 
 Safety as for scalar code generation: argument names reach the code only when they are plain
 identifiers that mean nothing else here (else ``a0, a1 …``, named in a comment through
@@ -55,7 +57,17 @@ TENSOR_HELPERS = {
         "        return 1.0 / (1.0 + numpy.exp(-x))",
         "def _sigmoid(x):\n"
         "    return 1.0 / (1.0 + numpy.exp(-x))"),
+    # NumPy lacks the special functions: its code applies math's element by element (the
+    # op's own helper), which JAX cannot trace; under JAX the names the op's NumPy template
+    # calls are jax.scipy.special's functions (polygamma wants an integer order).
+    **{op: (None, f"def {helper}(x):\n    return jax.scipy.special.{name}(x)")
+       for op, helper, name in (("erf", "_erf", "erf"), ("erfc", "_erfc", "erfc"),
+                                ("gamma", "_gamma", "gamma"), ("loggamma", "_lgamma", "gammaln"))},
+    **{op: (None, "def _polygamma_np(n, x):\n"
+                  "    return jax.scipy.special.polygamma(numpy.int32(n), x)")
+       for op in ("digamma", "polygamma")},
 }
+_USES_MATH = re.compile(r"\bmath\.")
 _counter = itertools.count()
 
 
@@ -131,13 +143,18 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
     for op in sorted(used, key=lambda o: o.name):
         if op.__class__ is TensorOp:
             continue
-        own = TENSOR_HELPERS.get(op.name)
-        helper = own[backend == "jax"] if own else getattr(op, "numpy_helper", "")
-        if helper:
+        own = TENSOR_HELPERS.get(op.name, (None, None))[backend == "jax"]
+        helper = own if own is not None else getattr(op, "numpy_helper", "")
+        if helper and helper not in helpers:  # (gamma's and polygamma's are one block)
             helpers.append(helper)
     if any(getattr(op, "name", "") == "scatter" and op.__class__ is TensorOp for op in used):
         helpers.append(_JAX_SCATTER_HELPER if backend == "jax" else SCATTER_HELPER)
-    lines = ["import jax.numpy as numpy" if backend == "jax" else "import numpy", "", ""]
+    lines = ["import jax.numpy as numpy" if backend == "jax" else "import numpy"]
+    if backend == "jax" and any("jax.scipy" in h for h in helpers):
+        lines.append("import jax.scipy.special")
+    if backend != "jax" and any(_USES_MATH.search(h) for h in helpers):
+        lines.insert(0, "import math")
+    lines += ["", ""]
     for helper in helpers:
         lines += [helper, "", ""]
     lines.append(f"def {name}({', '.join(identifiers)}):")

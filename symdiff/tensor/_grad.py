@@ -26,8 +26,8 @@ from typing import Any
 
 from .. import _ops
 from .._errors import DifferentiationError
-from .._expr import Constant, Expr, Symbol
-from .._ops import MUL, NEG
+from .._expr import Constant, Expr, NamedConstant, Symbol
+from .._ops import MUL, NEG, Op
 from .._printing import Formulas
 from .._program import lower
 from .._sweeps import Algebra, depends_on
@@ -43,13 +43,21 @@ __all__ = ["grad", "jacobian", "hessian", "hvp", "diff", "reverse", "VJP", "TENS
 
 
 class _TensorFunctions:
-    """The namespace ``F`` that the op table's partial rules call, on tensors."""
+    """The namespace ``F`` that the op table's partial rules call, on tensors (as the scalar
+    core's: ``F.pi`` is the named constant, ``F(op, …)`` an op outside the table)."""
+
+    def __call__(self, op: Op, *args: Any) -> Any:
+        return E.elementwise(op, *args)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         try:
             op = _ops.OPS[name]
         except KeyError:
             raise AttributeError(name) from None
+        if op.kind == "leaf":  # erf' = 2 exp(-x²)/sqrt(F.pi)
+            constant = NamedConstant(op)
+            setattr(self, name, constant)
+            return constant  # type: ignore[return-value]
         builder = partial(E.elementwise, op)
         setattr(self, name, builder)
         return builder

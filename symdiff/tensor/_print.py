@@ -103,6 +103,9 @@ def _leaf(node: Any, style: str) -> str:
         return symbol_text(node.name)
     if name == "const":
         return number_text(node.value)
+    if not hasattr(node, "shape"):  # a named constant (pi, E), as the scalar printer
+        return {"latex": node.op.latex, "code": node.op.numpy.replace("{m}", "numpy")
+                }.get(style, node.op.text)
     shape = _shape_text(node.shape)
     np_ = "numpy." if style == "code" else ""
     if name == "fill":
