@@ -64,6 +64,9 @@ def test_scalars_and_tensors_mix():
     (lambda: sd.trace(M), ["trace", "square", "(4, 3)"]),
     (lambda: sd.reshape(M, (5, 2)), ["reshape", "(4, 3)", "(5, 2)"]),
     (lambda: x[5], ["index", "out of range"]),
+    (lambda: x[np.array([True, False, True])], ["index", "only ints"]),  # was a ValueError
+    (lambda: x[0.5:], ["index", "bad slice"]),
+    (lambda: x[::0], ["index", "step cannot be zero"]),
     (lambda: sd.sum(M, axis=2), ["sum", "axis 2"]),
     (lambda: sd.einsum("ij,jk->ik", M, M), ["einsum", "index 'j'"]),
 ])

@@ -103,7 +103,7 @@ def normalize_index(shape: Shape, index: Any) -> tuple[IndexItem, ...]:
     used = sum(1 for i in items if i is not None and i is not Ellipsis)
     if used > len(shape):
         raise ShapeError(f"index: too many indices ({used}) for shape {shape}")
-    if Ellipsis not in items:
+    if not any(i is Ellipsis for i in items):  # (not `in`: an array item compares as arrays)
         items = (*items, Ellipsis)
     out: list[IndexItem] = []
     axis = 0
@@ -115,7 +115,10 @@ def normalize_index(shape: Shape, index: Any) -> tuple[IndexItem, ...]:
         elif item is None:
             out.append(None)
         elif isinstance(item, slice):
-            start, stop, step = item.indices(shape[axis])
+            try:
+                start, stop, step = item.indices(shape[axis])
+            except (TypeError, ValueError) as error:  # x[0.5:], x[::0]
+                raise ShapeError(f"index: bad slice {item!r} ({error})") from None
             out.append(("slice", start, stop, step))
             axis += 1
         else:
