@@ -67,6 +67,9 @@ def test_scalars_and_tensors_mix():
     (lambda: x[np.array([True, False, True])], ["index", "only ints"]),  # was a ValueError
     (lambda: x[0.5:], ["index", "bad slice"]),
     (lambda: x[::0], ["index", "step cannot be zero"]),
+    (lambda: sd.sum(M, axis=1.5), ["sum", "an axis is an int"]),  # were bare TypeErrors
+    (lambda: sd.concatenate([M, M], axis=1.5), ["concatenate", "an axis is an int"]),
+    (lambda: Tensor("q", (True, 2)), ["shape", "tuple of ints"]),
     (lambda: sd.sum(M, axis=2), ["sum", "axis 2"]),
     (lambda: sd.einsum("ij,jk->ik", M, M), ["einsum", "index 'j'"]),
 ])
@@ -150,6 +153,14 @@ def test_a_named_constant_in_a_tensor_derivative_prints_in_every_style():
     g = sd.grad(sd.sum(sd.erf(x)), x)  # erf' = 2 exp(-x²)/sqrt(pi)
     assert str(g) == "2*exp(-(x*x))/sqrt(pi)" and r"\sqrt{\pi}" in sd.latex(g)
     assert "numpy.sqrt(numpy.pi)" in sd.lambdify([x], g).source
+
+
+def test_bad_values_and_arguments_raise_symdiffs_errors():
+    with pytest.raises(sd.EvaluationError, match="not numeric"):  # was a ComplexWarning
+        M.evaluate({M: np.ones((4, 3)) * 1j})
+    with pytest.raises(sd.ConversionError, match="scalarize takes"):  # was AttributeError
+        sd.scalarize(3)
+    assert sd.sum(M, axis=np.int64(1)) is sd.sum(M, axis=1)  # NumPy's integers are axes
 
 
 def test_notebook_display_is_the_formula_as_for_scalars():

@@ -119,6 +119,8 @@ def evaluate_tensors(roots: tuple[Any, ...], values: Mapping[Any, Any]) -> list[
 
 def _leaf_value(node: Any, given: Any, shape: tuple[int, ...]) -> Any:
     try:
+        if np.iscomplexobj(given):  # (casting would drop the imaginary part, with a warning)
+            raise TypeError
         array = np.asarray(given, dtype=np.float64)
     except (TypeError, ValueError):
         raise EvaluationError(f"value for {node.name!r} is not numeric: {given!r}") from None

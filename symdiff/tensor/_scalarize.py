@@ -22,6 +22,7 @@ from .._expr import Constant, Expr, Symbol, apply
 from .._ops import OPS
 from .._traversal import toposort
 from ._evaluate import STRUCTURAL, to_numpy_index
+from ._texpr import TensorExpr
 from ._tops import TensorOp
 
 __all__ = ["scalarize", "element_symbols", "scalar_values", "MAX_SYMBOLIC_DET"]
@@ -144,6 +145,8 @@ def scalarize(expr: Any) -> Any:
     >>> [str(e) for e in symdiff.scalarize(W @ x)]
     ['`W[0,0]`*`x[0]` + `W[0,1]`*`x[1]`', '`W[1,0]`*`x[0]` + `W[1,1]`*`x[1]`']
     """
+    if not isinstance(expr, (Expr, TensorExpr)):
+        raise ConversionError(f"scalarize takes a tensor or scalar expression, not {expr!r}")
     if isinstance(expr, Expr):
         return expr
     value: dict[Any, Any] = {}

@@ -23,6 +23,8 @@ def as_shape(shape: Any) -> Shape:
     if isinstance(shape, int) and not isinstance(shape, bool):
         shape = (shape,)
     try:
+        if any(isinstance(d, bool) for d in shape):  # (True, 3) is no shape
+            raise TypeError
         dims = tuple(operator.index(d) for d in shape)
     except TypeError:
         raise ShapeError(f"a shape is a tuple of ints, not {shape!r}") from None
@@ -60,10 +62,16 @@ def normalize_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
     axes of an ``ndim``-dimensional operand."""
     if axis is None:
         return tuple(range(ndim))
-    items = (axis,) if isinstance(axis, int) else tuple(axis)
+    try:
+        items = tuple(axis) if hasattr(axis, "__iter__") else (axis,)
+        if any(isinstance(a, bool) for a in items):
+            raise TypeError
+        numbers = [operator.index(a) for a in items]  # (NumPy's integers too)
+    except TypeError:  # axis=1.5
+        raise ShapeError(f"{op}: an axis is an int or a sequence of ints, not {axis!r}") from None
     axes = []
-    for a in items:
-        if not isinstance(a, int) or isinstance(a, bool) or not -ndim <= a < ndim:
+    for a in numbers:
+        if not -ndim <= a < ndim:
             raise ShapeError(f"{op}: axis {a!r} is out of range for {ndim} dimensions")
         axes.append(a % ndim)
     if len(set(axes)) != len(axes):
