@@ -37,11 +37,34 @@ def _sigmoid(x):
         return 1.0 / (1.0 + numpy.exp(-x))
 
 
+def _float(x):
+    return x.astype(numpy.float64, copy=False) if hasattr(x, "astype") else numpy.asarray(
+        x, numpy.float64)
+
+
+def _sigmoid_inplace(x):
+    if type(x) is not numpy.ndarray:  # (a Dask array: no writing into it)
+        return _sigmoid(x)
+    with numpy.errstate(over="ignore"):
+        numpy.negative(x, out=x)
+        numpy.exp(x, out=x)
+        x += 1.0
+        return numpy.reciprocal(x, out=x)
+
+
 def value_and_grad(W, b0, c, b, X, t):
-    t0 = _sigmoid(X @ W.T + b0)
-    t1 = b + t0 @ c - t
+    W, b0, c, X, t = _float(W), _float(b0), _float(c), _float(X), _float(t)
+    t0 = X @ W.T
+    t0 += b0
+    t0 = _sigmoid_inplace(t0)
+    t1 = t0 @ c
+    t1 += b
+    t1 -= t
     t2 = 2 * t1
-    t3 = numpy.outer(t2, c) * (t0 * (1 - t0))
+    t3 = numpy.outer(t2, c)
+    t4 = 1 - t0
+    t4 *= t0
+    t3 *= t4
     return (numpy.sum(t1 ** 2), ((X.T @ t3).T, numpy.sum(t3, axis=0), t0.T @ t2, numpy.sum(t2)))
 '''
     values = {**params(), X: RNG.normal(size=(7, D)), t: RNG.normal(size=7)}
@@ -50,6 +73,45 @@ def value_and_grad(W, b0, c, b, X, t):
     for got, g in zip(grads, sd.grad(L, PARAMS), strict=True):
         np.testing.assert_allclose(got, g.evaluate(values), rtol=1e-14)
     assert "numpy.outer" in inspect.getsource(f)
+
+
+def test_steps_in_place_leave_the_arguments_alone_and_any_dtype_works():
+    # Three full-size arrays (X @ W.T, the outer product, 1 - σ) instead of ten; the
+    # arguments are never written into, integer and float32 arguments give the float64
+    # result, and an array still needed elsewhere (a root, an operand used twice) is copied.
+    X, t, L = network(7)
+    f = sd.value_and_grad(L, PARAMS, args=[*PARAMS, X, t], backend="numpy")
+    body = f.source.split("def value_and_grad")[1]
+    assert body.count(" += ") + body.count(" -= ") + body.count(" *= ") == 5
+    values = {**params(), X: RNG.integers(-3, 4, size=(7, D)), t: RNG.normal(size=7)}
+    values[W] = np.round(values[W] * 4).astype(np.int64)
+    before = {v: np.copy(values[v]) for v in values}
+    value, grads = f(*(values[v] for v in [*PARAMS, X, t]))
+    for v in values:
+        np.testing.assert_array_equal(values[v], before[v])
+    assert value == pytest.approx(L.evaluate(values), rel=1e-14)
+    for got, g in zip(grads, sd.grad(L, PARAMS), strict=True):
+        np.testing.assert_allclose(got, g.evaluate(values), rtol=1e-14)
+    Wv, b0v, cv, bv, Xv, tv = (np.asarray(values[v], np.float64) for v in [*PARAMS, X, t])
+    with np.errstate(over="ignore"):  # the plain form's code, operation for operation
+        t0 = 1.0 / (1.0 + np.exp(-(Xv @ Wv.T + b0v)))
+    t1 = bv + t0 @ cv - tv
+    t2 = 2 * t1
+    t3 = np.outer(t2, cv) * (t0 * (1 - t0))
+    plain = ((Xv.T @ t3).T, np.sum(t3, axis=0), t0.T @ t2, np.sum(t2))
+    assert value == np.sum(t1 ** 2)  # to the last bit
+    for got, want in zip(grads, plain, strict=True):
+        np.testing.assert_array_equal(got, want)
+    single = {v: np.asarray(values[v], np.float32) for v in values}
+    value32, _ = f(*(single[v] for v in [*PARAMS, X, t]))
+    assert np.asarray(value32).dtype == np.float64
+    x = Tensor("x", (4,))
+    s = sd.sigmoid(x * 2)
+    g = sd.lambdify([x], [s, s + 1, sd.exp(x) * 3])  # s is a root: s + 1 may not overwrite it
+    assert "t0 += 1" not in g.source and "*= 3" in g.source
+    got = g(np.arange(4))  # integers: made float64 on entry
+    np.testing.assert_allclose(got[1], got[0] + 1)
+    np.testing.assert_allclose(got[2], 3 * np.exp(np.arange(4.0)), rtol=1e-15)
 
 
 def test_every_op_compiles_like_it_evaluates():

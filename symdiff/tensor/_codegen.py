@@ -4,10 +4,12 @@
 straight-line function: every operation used more than once (or nested too deeply) gets a
 temporary ``t0, t1 …`` in topological order, single-use operations are written inline, and the
 text of each operation is the printer's ``"code"`` style (``W @ x``, ``numpy.outer(u, v)``,
-``numpy.einsum('ij,j->i', A, x)``, ``_sigmoid(z)``). The code uses only operations that
-``dask.array`` implements too (but for ``det``, ``slogdet``, and ``inv`` across chunks, of
-square matrices that are usually parameters), so the same function runs on Dask chunks and on
-Dask arrays themselves, lazily.
+``numpy.einsum('ij,j->i', A, x)``, ``_sigmoid(z)``). For NumPy, a step whose operand is an
+array the function has just made and nothing else uses overwrites it (``t0 += b0``, see
+:func:`inplace_steps`), after the array arguments are made float64. The code uses only
+operations that ``dask.array`` implements too (but for ``det``, ``slogdet``, and ``inv``
+across chunks, of square matrices that are usually parameters), so the same function runs on
+Dask chunks and on Dask arrays themselves, lazily.
 
 Safety as for scalar code generation: argument names reach the code only when they are plain
 identifiers that mean nothing else here (else ``a0, a1 …``, named in a comment through
@@ -38,7 +40,7 @@ from ._texpr import Tensor, TensorExpr, as_operand
 from ._tops import TensorOp
 
 __all__ = ["tensor_function", "tensor_source", "TENSOR_BACKENDS", "TENSOR_HELPERS",
-           "MAX_INLINE_DEPTH"]
+           "MAX_INLINE_DEPTH", "inplace_steps"]
 
 TENSOR_BACKENDS = ("numpy", "jax")
 #: Single-use operations are written inline down to this depth, then given a temporary.
@@ -68,6 +70,61 @@ TENSOR_HELPERS = {
        for op in ("digamma", "polygamma")},
 }
 _USES_MATH = re.compile(r"\bmath\.")
+
+# --- steps computed in place (NumPy) -------------------------------------------------------
+# A full-size temporary is 0.8 GB at H = 1000, N = 10⁵: a step whose operand is an array this
+# function has just made, used by nothing else, overwrites it (t0 += b0) instead of
+# allocating another. The arguments are made float64 on entry (the arrays made from them stay
+# float64, so nothing is cast in place); Dask arrays have no in-place operators (Python
+# rebinds, `t0 = t0 + b0`) and the in-place sigmoid leaves them to the plain one.
+_AUGMENTED = {"add": "+=", "sub": "-=", "mul": "*=", "div": "/="}
+#: Ops whose result is an array of their own, float64 when an operand is.
+_FRESH = frozenset({"add", "sub", "mul", "div", "neg", "exp", "tanh", "sigmoid", "matmul",
+                    "outer"})
+_INPLACE_HELPERS = '''def _float(x):
+    return x.astype(numpy.float64, copy=False) if hasattr(x, "astype") else numpy.asarray(
+        x, numpy.float64)
+
+
+def _sigmoid_inplace(x):
+    if type(x) is not numpy.ndarray:  # (a Dask array: no writing into it)
+        return _sigmoid(x)
+    with numpy.errstate(over="ignore"):
+        numpy.negative(x, out=x)
+        numpy.exp(x, out=x)
+        x += 1.0
+        return numpy.reciprocal(x, out=x)'''
+
+
+def inplace_steps(order: list[Any], counts: dict[Any, int]) -> dict[Any, tuple[int, str]]:
+    """The steps that overwrite an operand, as ``{node: (operand index, how)}``: ``how`` is
+    the augmented operator of ``+ - * /`` (either operand of ``+`` and ``*``) or the in-place
+    sigmoid's name. The operand must be a float64 array made by this function (by an op of
+    ``_FRESH``), of the result's shape, used only by this step."""
+    is_float: dict[Any, bool] = {}
+    fresh: set[Any] = set()
+    steps: dict[Any, tuple[int, str]] = {}
+    for node in order:
+        if not isinstance(node, TensorExpr):
+            continue
+        name = node.op.name
+        if not node.args:
+            is_float[node] = name != "fill" or isinstance(node.params[0], float) or (
+                node.params[0] in (0, 1))
+            continue
+        operands = node.args[1:] if name == "where" else node.args
+        is_float[node] = any(is_float.get(a, False) for a in operands)
+        if not node.shape:
+            continue
+        how = _AUGMENTED.get(name, "_sigmoid_inplace" if name == "sigmoid" else "")
+        for i in ((0, 1) if name in ("add", "mul") else (0,)) if how else ():
+            a = node.args[i]
+            if a in fresh and counts[a] == 1 and a.shape == node.shape:
+                steps[node] = (i, how)
+                break
+        if name in _FRESH and is_float[node]:
+            fresh.add(node)
+    return steps
 _counter = itertools.count()
 
 
@@ -125,6 +182,8 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
             names[node] = f"_c{len(constants)}"
             constants[names[node]] = node.value
     counts = use_counts(order, roots)
+    steps = inplace_steps(order, counts) if backend == "numpy" else {}
+    overwritten = {node.args[i] for node, (i, _) in steps.items()}
     depth: dict[Any, int] = {}
     temporaries: list[Any] = []
     for node in order:
@@ -132,12 +191,19 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
             depth[node] = 0
             continue
         d = 1 + max(0 if a in names else depth[a] for a in node.args)
-        if counts[node] > 1 or d > MAX_INLINE_DEPTH:
+        if node in steps:  # the name of the array it overwrites
+            names[node] = names[node.args[steps[node][0]]]
+            d = 0
+        elif counts[node] > 1 or d > MAX_INLINE_DEPTH or node in overwritten:
             names[node] = f"t{len(temporaries)}"
             temporaries.append(node)
             d = 0
         depth[node] = d
-    definitions, returns = render_parts(tuple(roots), "code", names)
+    definitions, returns = render_parts(tuple(roots), "code", names, steps)
+    defined = [n for n in order if n in names and n.args]
+    statements = [f"{target} {steps[n][1]} {body}" if n in steps and len(n.args) == 2
+                  else f"{target} = {body}"
+                  for n, (target, body) in zip(defined, definitions, strict=True)]
     helpers = []
     used = {n.op for n in order}
     for op in sorted(used, key=lambda o: o.name):
@@ -149,6 +215,8 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
             helpers.append(helper)
     if any(getattr(op, "name", "") == "scatter" and op.__class__ is TensorOp for op in used):
         helpers.append(_JAX_SCATTER_HELPER if backend == "jax" else SCATTER_HELPER)
+    if steps:
+        helpers.append(_INPLACE_HELPERS)
     lines = ["import jax.numpy as numpy" if backend == "jax" else "import numpy"]
     if backend == "jax" and any("jax.scipy" in h for h in helpers):
         lines.append("import jax.scipy.special")
@@ -161,7 +229,10 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
     for a, ident in zip(arguments, identifiers, strict=True):
         if ident != a.name:
             lines.append(f"    # {ident} is {a.name!r}")
-    lines += [f"    {target} = {body}" for target, body in definitions]
+    tensors = [i for a, i in zip(arguments, identifiers, strict=True) if isinstance(a, Tensor)]
+    if steps and tensors:
+        lines.append(f"    {', '.join(tensors)} = {', '.join(f'_float({i})' for i in tensors)}")
+    lines += [f"    {statement}" for statement in statements]
     lines.append(f"    return {_return_text(structure, returns)}")
     return "\n".join(lines) + "\n", constants, arguments
 

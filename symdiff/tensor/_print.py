@@ -12,6 +12,7 @@ expression whose tree form is large prints in a shared form (``$1 = …``), as s
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from .._ops import PREC_ATOM, PREC_MUL, PREC_NEG, PREC_POW
@@ -264,10 +265,14 @@ def _wraps(node: Any, style: str, names: dict[Any, str]) -> list[bool]:
     return [False] * len(prec)
 
 
-def render_parts(roots: tuple[Any, ...], style: str, names: dict[Any, str]
+def render_parts(roots: tuple[Any, ...], style: str, names: dict[Any, str],
+                 inplace: Mapping[Any, tuple[int, str]] | None = None
                  ) -> tuple[list[tuple[str, str]], list[str]]:
     """Definitions ``(name, body)`` for the named nodes in dependency order, and the bodies of
-    the roots. ``style`` is ``"text"``, ``"latex"`` or ``"code"``."""
+    the roots. ``style`` is ``"text"``, ``"latex"`` or ``"code"``. A node in ``inplace``,
+    ``(i, how)``, overwrites its operand ``i`` (named as the node is): the body of a binary
+    one is its other operand (the code writes ``t0 += body``), of a unary one ``how(t0)``."""
+    inplace = inplace or {}
     order = toposort(roots)
     opening, closing = (r"\left(", r"\right)") if style == "latex" else ("(", ")")
     parts: dict[Any, list[Any]] = {}
@@ -280,7 +285,11 @@ def render_parts(roots: tuple[Any, ...], style: str, names: dict[Any, str]
         for arg, wrap in zip(node.args, wraps, strict=True):
             ref = names.get(arg, arg)
             pieces.append([opening, ref, closing] if wrap else [ref])
-        if node.op.__class__ is TensorOp:
+        if node in inplace:
+            target, how = inplace[node]
+            parts[node] = ([names.get(a, a) for i, a in enumerate(node.args) if i != target]
+                           if len(node.args) == 2 else [how, "(", names[node], ")"])
+        elif node.op.__class__ is TensorOp:
             parts[node] = _structural(node, style, pieces)
         else:
             parts[node] = _elementwise(node, style, pieces)
