@@ -163,6 +163,15 @@ def test_bad_values_and_arguments_raise_symdiffs_errors():
     assert sd.sum(M, axis=np.int64(1)) is sd.sum(M, axis=1)  # NumPy's integers are axes
 
 
+def test_the_elementwise_hook_takes_every_operand():
+    # The core's multi-argument functions (atan2, hypot, max, where, …) reach tensors through
+    # this hook once symdiff.call hands them over (today it does for one argument).
+    from symdiff._ops import FUNCTIONS
+    e = sd.TensorExpr._symdiff_elementwise_(FUNCTIONS["atan2"], x, v)
+    assert e.shape == (3,) and e.op is FUNCTIONS["atan2"] and e.args == (x, v)
+    np.testing.assert_allclose(e.evaluate(VALUES), np.arctan2(VALUES[x], VALUES[v]))
+
+
 def test_notebook_display_is_the_formula_as_for_scalars():
     from symdiff._printing import DISPLAY_LATEX_MAX_NODES
     e = sd.sigmoid(M @ x + u)

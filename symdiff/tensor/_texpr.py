@@ -163,8 +163,8 @@ class TensorExpr:
         return E.elementwise(_ops.FUNCTIONS["abs"], self)
 
     @staticmethod
-    def _symdiff_elementwise_(op: Op, x: Any) -> Operand:
-        return E.elementwise(op, x)  # symdiff.sin(W) and friends land here
+    def _symdiff_elementwise_(op: Op, *operands: Any) -> Operand:
+        return E.elementwise(op, *operands)  # symdiff.sin(W) and friends land here
 
     # --- evaluation and printing ----------------------------------------------------------
     def evaluate(self, values: Mapping[Any, Any] | None = None, /, **by_name: Any) -> Any:
