@@ -495,7 +495,6 @@ def to_latex(node: Any, max_tree: int = INLINE_TREE_LIMIT) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
 
-
 # --- notebook display ----------------------------------------------------------------------
 
 #: Notebooks show expressions with more distinct nodes than this as text only (MathJax would
