@@ -105,27 +105,7 @@ class Op:
         return f"<op {self.name}>"
 
 
-# --- float implementations that the math module lacks --------------------------------------
-
-
-def _sigmoid(x: float) -> float:
-    # Two branches so that neither exp() overflows: stable for any finite x.
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)
-
-
-def _relu(x: float) -> float:
-    return x if x > 0 else 0.0
-
-
-def _step(x: float) -> float:
-    return 1.0 if x > 0 else 0.0
-
-
-def _sign(x: float) -> float:
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+# --- helpers of the rules (the float implementations the math module lacks are _special's) --
 
 
 def _is_zero(a: Any) -> bool:
@@ -143,22 +123,6 @@ def _is_number(a: Any) -> bool:
 def _pow(x: float, y: float) -> float:
     # math.pow raises ValueError for (-8) ** (1/3) where ** would return a complex number.
     return math.pow(x, y)
-
-
-_SIGMOID_HELPER = '''def _sigmoid(x):
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    z = math.exp(x)
-    return z / (1.0 + z)'''
-_SIGMOID_NUMPY_HELPER = '''def _sigmoid(x):
-    z = numpy.exp(-numpy.abs(x))
-    return numpy.where(numpy.asarray(x) >= 0, 1.0 / (1.0 + z), z / (1.0 + z))'''
-_RELU_HELPER = '''def _relu(x):
-    return x if x > 0 else 0.0'''
-_STEP_HELPER = '''def _step(x):
-    return 1.0 if x > 0 else 0.0'''
-_SIGN_HELPER = '''def _sign(x):
-    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)'''
 
 
 OPS: dict[str, Op] = {}
@@ -322,9 +286,9 @@ _function("tanh", math.tanh, lambda F, a, out: 1 - out * out, r"\tanh{{\left({0}
           exact={0: 0}, doc="Hyperbolic tangent; derivative 1 − tanh(x)², reusing the output.")
 _function("sqrt", math.sqrt, lambda F, a, out: 1 / (2 * out), r"\sqrt{{{0}}}",
           exact={0: 0, 1: 1}, doc="Square root; domain x ≥ 0. Derivative 1/(2·sqrt(x)).")
-_function("sigmoid", _sigmoid, lambda F, a, out: out * (1 - out),
+_function("sigmoid", _special.sigmoid, lambda F, a, out: out * (1 - out),
           r"\sigma\left({0}\right)", python="_sigmoid({0})", numpy="_sigmoid({0})",
-          helper=_SIGMOID_HELPER, numpy_helper=_SIGMOID_NUMPY_HELPER, aliases=("expit",),
+          helper=_special.SIGMOID, numpy_helper=_special.SIGMOID_NUMPY, aliases=("expit",),
           doc="Logistic sigmoid 1/(1 + exp(-x)); derivative σ(x)(1 − σ(x)), reusing the "
               "output. Evaluated without overflow for any finite x.")
 _function("abs", abs, lambda F, a, out: F.sign(a), r"\left|{0}\right|",
@@ -332,15 +296,15 @@ _function("abs", abs, lambda F, a, out: F.sign(a), r"\left|{0}\right|",
           aliases=("Abs", "absolute", "fabs"),
           doc="Absolute value. Derivative sign(x), with the convention sign(0) = 0 "
               "(as JAX), so d|x|/dx = 0 at x = 0.")
-_function("sign", _sign, lambda F, a, out: 0, r"\operatorname{{sign}}{{\left({0}\right)}}",
-          python="_sign({0})", numpy="{m}.sign({0})", helper=_SIGN_HELPER, exact={0: 0},
+_function("sign", _special.sign, lambda F, a, out: 0, r"\operatorname{{sign}}{{\left({0}\right)}}",
+          python="_sign({0})", numpy="{m}.sign({0})", helper=_special.SIGN, exact={0: 0},
           doc="Sign: -1, 0 or 1. Derivative 0 everywhere (by convention also at 0).")
-_function("relu", _relu, lambda F, a, out: F.step(a),
+_function("relu", _special.relu, lambda F, a, out: F.step(a),
           r"\operatorname{{relu}}{{\left({0}\right)}}", python="_relu({0})",
-          numpy="{m}.maximum({0}, 0.0)", helper=_RELU_HELPER, exact={0: 0}, sympy="Max",
+          numpy="{m}.maximum({0}, 0.0)", helper=_special.RELU, exact={0: 0}, sympy="Max",
           doc="max(x, 0). Derivative step(x), with the convention relu'(0) = 0 (as JAX).")
-_function("step", _step, lambda F, a, out: 0, r"\theta\left({0}\right)",
-          python="_step({0})", numpy="{m}.heaviside({0}, 0.0)", helper=_STEP_HELPER,
+_function("step", _special.step, lambda F, a, out: 0, r"\theta\left({0}\right)",
+          python="_step({0})", numpy="{m}.heaviside({0}, 0.0)", helper=_special.STEP,
           exact={0: 0}, sympy="Heaviside", aliases=("Heaviside", "heaviside"),
           doc="Heaviside step with step(0) = 0 (1 for x > 0, else 0). Derivative 0.")
 

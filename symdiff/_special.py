@@ -17,8 +17,9 @@ from collections.abc import Callable
 from typing import Any
 
 __all__ = ["CBRT", "SINC", "ACOT", "SOFTPLUS", "LOGADDEXP", "POLYGAMMA", "XLOGY", "NUMPY_SPECIAL",
+           "SIGMOID", "SIGMOID_NUMPY", "RELU", "STEP", "SIGN",
            "compiled", "vectorized", "cbrt", "sinc", "acot", "softplus", "logaddexp",
-           "polygamma", "xlogy"]
+           "polygamma", "xlogy", "sigmoid", "relu", "step", "sign"]
 
 
 def compiled(source: str) -> Callable[..., float]:
@@ -29,6 +30,21 @@ def compiled(source: str) -> Callable[..., float]:
     return namespace[name]  # type: ignore[no-any-return]
 
 
+# Two branches so that neither exp() overflows: stable for any finite x.
+SIGMOID = '''def _sigmoid(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)'''
+SIGMOID_NUMPY = '''def _sigmoid(x):
+    z = numpy.exp(-numpy.abs(x))
+    return numpy.where(numpy.asarray(x) >= 0, 1.0 / (1.0 + z), z / (1.0 + z))'''
+RELU = '''def _relu(x):
+    return x if x > 0 else 0.0'''
+STEP = '''def _step(x):
+    return 1.0 if x > 0 else 0.0'''
+SIGN = '''def _sign(x):
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)'''
 CBRT = '''def _cbrt(x):
     # Real cube root: the float power, then one Newton step (numba has no math.cbrt).
     y = math.copysign(abs(x) ** (1.0 / 3.0), x)
@@ -114,3 +130,4 @@ def vectorized(name: str, scalar: str, arity: int = 1, needs: str = "") -> str:
 
 cbrt, sinc, acot, softplus, logaddexp, polygamma, xlogy = map(compiled, (
     CBRT, SINC, ACOT, SOFTPLUS, LOGADDEXP, POLYGAMMA, XLOGY))
+sigmoid, relu, step, sign = map(compiled, (SIGMOID, RELU, STEP, SIGN))
