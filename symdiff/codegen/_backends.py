@@ -132,6 +132,10 @@ class Backend:
     code / helpers: the backend's own per-op templates and helper sources, by op name.
     max_name: the longest symbol name used verbatim in the code (0: no limit); longer names
     become ``a<i>``, as names that are not plain identifiers do.
+    recovers: the generated function catches ``ArithmeticError`` and ``ValueError`` and
+    computes that point again on symdiff's evaluator, which gives ±inf for an overflow and a
+    :class:`~symdiff.DomainError` naming the subexpression for a domain error (math: its code
+    computes the evaluator's numbers, so the two agree wherever both return).
     """
 
     name: str
@@ -148,6 +152,7 @@ class Backend:
     code: dict[str, str] = field(default_factory=dict)
     helpers: dict[str, str] = field(default_factory=dict)
     max_name: int = 0
+    recovers: bool = False
 
     def __repr__(self) -> str:
         return f"<symdiff backend {self.name}>"
@@ -321,8 +326,9 @@ _JAX_SIGMOID = '''def _sigmoid(x):
     z = {m}.exp(-{m}.abs(x))
     return {m}.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))'''
 
-#: Python floats: the evaluator's numbers bit for bit, Python's exceptions outside the domain.
-MATH = Backend("math", "math", ("math", "numpy"))
+#: Python floats: the evaluator's numbers bit for bit, and where Python's arithmetic raises
+#: (OverflowError, a domain error) the evaluator's rule: ±inf, or a DomainError.
+MATH = Backend("math", "math", ("math", "numpy"), recovers=True)
 #: NumPy arrays with broadcasting; nan/inf and NumPy's warnings outside the domain.
 NUMPY = Backend("numpy", "numpy", ("numpy", "math"), family="numpy", arrays=True,
                 prologue="{p} = {m}.asarray({p}, {m}.float64)", constant="{m}.float64({0})")

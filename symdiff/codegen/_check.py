@@ -3,8 +3,10 @@
 Imports of the backend's modules, helper and function definitions with plain parameters
 (numba's may carry ``@numba.njit``), single-name assignments and assignments to an element of
 a local output array, ``if``/``return``, arithmetic, comparisons, calls of known names,
-attributes of the imported modules that the backends' tables use, and integer subscripts of
-plain names (the elements of a vector parameter, the entries of an output array).
+attributes of the imported modules that the backends' tables use, integer subscripts of
+plain names (the elements of a vector parameter, the entries of an output array), and a
+recovering backend's one ``try`` around a whole body, whose ``except`` only passes the
+parameters to ``self._evaluate``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Iterator
 from .._errors import SymdiffError
 from ._backends import Backend, dotted_name, get_backend
 from ._names import allowed_attributes
-from ._runtime import SAFE_BUILTINS
+from ._runtime import RECOVER, RECOVERED, SAFE_BUILTINS
 
 __all__ = ["check_source"]
 
@@ -46,6 +48,25 @@ def _point_loop(statement: ast.stmt) -> bool:
             and isinstance(statement.iter.func, ast.Name) and statement.iter.func.id == "range"
             and len(statement.iter.args) == 1 and isinstance(statement.iter.args[0], ast.Name)
             and statement.iter.args[0].id == "_n")
+
+
+def _recovery(statement: ast.stmt, params: list[str]) -> bool:
+    """``try: ... except (ArithmeticError, ValueError): return self._evaluate(<params>)``
+    (a recovering backend's body; ``self`` is the first of ``params``)."""
+    if not (isinstance(statement, ast.Try) and len(statement.handlers) == 1
+            and not statement.orelse and not statement.finalbody and params[:1] == ["self"]):
+        return False
+    handler = statement.handlers[0]
+    kinds = handler.type
+    if not (handler.name is None and isinstance(kinds, ast.Tuple)
+            and [getattr(k, "id", None) for k in kinds.elts] == list(RECOVERED)
+            and len(handler.body) == 1 and isinstance(handler.body[0], ast.Return)):
+        return False
+    call = handler.body[0].value
+    return (isinstance(call, ast.Call) and not call.keywords
+            and isinstance(call.func, ast.Attribute) and call.func.attr == RECOVER
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"
+            and [getattr(a, "id", None) for a in call.args] == params[1:])
 
 
 def _reject(node: ast.AST, why: str) -> SymdiffError:
@@ -107,8 +128,12 @@ def _check_expression(tree: ast.AST, names: set[str], modules: set[str],
 
 
 def _check_statements(body: list[ast.stmt], names: set[str], modules: set[str],
-                      attributes: frozenset[str]) -> None:
+                      attributes: frozenset[str], params: list[str] | None = None) -> None:
     for statement in body:
+        if params is not None and len(body) == 1 and _recovery(statement, params):
+            assert isinstance(statement, ast.Try)
+            _check_statements(statement.body, names, modules, attributes)
+            continue
         if isinstance(statement, ast.Assign):
             target = statement.targets[0] if len(statement.targets) == 1 else None
             if not (isinstance(target, ast.Name) or (
@@ -171,6 +196,7 @@ def check_source(tree: ast.Module, backend: Backend | str,
                       and isinstance(n.ctx, ast.Store)}
             if any(name.startswith("__") for name in local):
                 raise _reject(statement, "dunder names")
-            _check_statements(statement.body, local | globals_ | modules, modules, attributes)
+            _check_statements(statement.body, local | globals_ | modules, modules, attributes,
+                              [a.arg for a in args.args])
         elif not (index == 0 and _is_docstring(statement)):
             raise _reject(statement, f"{type(statement).__name__} at module level")

@@ -5,7 +5,8 @@ function (see :mod:`symdiff.pycode`: one assignment per line, single-use operati
 bounded depth, so even a 100,000-operation program compiles without deep recursion), checks the
 source, compiles it and returns it as a callable. :func:`value_and_grad` does the same for a
 value and its gradient from one program; :func:`module_source`/:func:`write_module` produce a
-standalone module that needs only ``math``.
+standalone module that needs only ``math`` (and raises Python's own errors: it has no
+evaluator to fall back on).
 
 Safety: symbol names never reach the code (see :mod:`symdiff.pycode`); the source is parsed
 back and checked against a whitelist before it is compiled, and it runs with builtins cut down
@@ -18,7 +19,8 @@ re-checked and recompiled on load). Its code is registered in :mod:`linecache` u
 file name, so tracebacks and :func:`inspect.getsource` show it.
 
 Backends: ``"math"`` (Python floats; the numbers of :meth:`symdiff.Expr.evaluate`, bit for bit,
-and Python's exceptions outside the domain), ``"numpy"`` (arrays, broadcasting; nan/inf and
+and where Python's arithmetic raises, the evaluator's rule: ±inf for an overflow, a
+:class:`~symdiff.DomainError` outside the domain), ``"numpy"`` (arrays, broadcasting; nan/inf and
 NumPy's warnings outside the domain), ``"numba"`` (the same code compiled by
 ``numba.njit(cache=True)`` from a module file in :func:`cache_dir`; IEEE nan/inf, no
 exceptions) and ``"jax"`` (``jax.numpy``; jit-able). Each is a :class:`Backend` object
@@ -36,8 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from .._diff import grad
-from .._errors import SymdiffError
-from .._expr import Constant, Symbol, as_expr
+from .._errors import EvaluationError, SymdiffError
+from .._evaluation import program_values
+from .._expr import Constant, Expr, Symbol, apply, as_expr
+from .._ops import Op, get_op
+from .._program import Program, lower
 from .._sparsity import SparseMatrix
 from .._traversal import flatten
 from . import _tape
@@ -55,7 +60,7 @@ from ._runtime import cache_dir, parse_ast
 from ._vectorize import VectorizedFunction
 
 __all__ = ["lambdify", "value_and_grad", "module_source", "write_module", "CompiledFunction",
-           "BACKENDS", "cache_dir", "SparseFunction"]
+           "BACKENDS", "cache_dir", "SparseFunction", "Outputs"]
 
 
 class CompiledFunction:
@@ -65,13 +70,23 @@ class CompiledFunction:
     takes an unused first parameter ``self`` and calls cost what a plain function call costs.
     Pickling the bound method pickles this object, which is rebuilt from the source (checked
     and compiled again) on load.
+
+    On the math backend the generated body runs inside ``try``; an ``ArithmeticError`` or
+    ``ValueError`` (free until raised) calls :meth:`_evaluate` with the same arguments, which
+    computes the point again on symdiff's evaluator: ±inf for an overflow, a
+    :class:`~symdiff.DomainError` naming the subexpression for a domain error or a pole, as
+    :meth:`symdiff.Expr.evaluate` gives. For this the object keeps the output expressions
+    (and pickles them as one program).
     """
 
-    __slots__ = ("__weakref__", "_function", "_spec")
+    __slots__ = ("__weakref__", "_function", "_outputs", "_program", "_spec")
 
-    def __init__(self, spec: tuple[Any, ...], function: Callable[..., Any]) -> None:
+    def __init__(self, spec: tuple[Any, ...], function: Callable[..., Any],
+                 outputs: Outputs | None = None) -> None:
         self._spec = spec
         self._function = function
+        self._outputs = outputs
+        self._program: Program | None = None
 
     def __getattr__(self, name: str) -> Any:
         # Unpickling a bound method calls getattr(compiled, function name).
@@ -84,22 +99,111 @@ class CompiledFunction:
         raise AttributeError(name)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, self._spec
+        return _rebuild, (*self._spec, self._outputs)
 
     def __repr__(self) -> str:
         _source, name, backend, args, _params = self._spec
         return f"<symdiff {backend} function {name}({', '.join(s.name for s in args)})>"
 
+    def _evaluate(self, *params: Any) -> Any:
+        """The function's value at ``params`` computed by symdiff's evaluator (what the
+        generated code calls when Python's arithmetic raised)."""
+        outputs = self._outputs
+        if outputs is None:  # (a pickle of a version that kept no expressions)
+            raise EvaluationError(f"{self._spec[1]} failed at {params!r} (Python's float "
+                                  f"arithmetic raised)")
+        args = self._spec[3]
+        program = self._program
+        if program is None:
+            symbols = tuple(s for a in args for s in (a if isinstance(a, tuple) else (a,)))
+            program = self._program = lower(outputs.roots, inputs=symbols)
+        inputs: list[float] = []
+        for arg, value in zip(args, params, strict=True):
+            if isinstance(arg, tuple):  # a vector parameter, read as the code reads it
+                inputs.extend(_number(symbol, value[k]) for k, symbol in enumerate(arg))
+            else:
+                inputs.append(_number(arg, value))
+        try:
+            values = program_values(program, inputs)
+        except EvaluationError as error:  # not "during handling of" Python's error
+            raise error from None
+        result = _nest(outputs.structure, [values[s] for s in program.output_slots])
+        if outputs.shape is None:
+            return result
+        import numpy
+
+        return numpy.array(result, dtype=numpy.float64).reshape(outputs.shape)
+
+
+def _number(symbol: Symbol, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        pass
+    raise EvaluationError(f"value for {symbol.name!r} is not a real number: {value!r}")
+
+
+def _nest(structure: Any, values: list[float]) -> Any:
+    """The outputs nested as the generated function returns them (tuples, ``structure``)."""
+    if isinstance(structure, int):
+        return values[structure]
+    return tuple(_nest(s, values) for s in structure)
+
+
+class Outputs:
+    """A compiled function's output expressions, as the evaluator needs them: ``roots`` in
+    order, their nesting ``structure`` (indices into ``roots``) and the array ``shape`` of
+    ``output="array"`` (else None). Pickled as one program, so shared subexpressions of
+    several outputs are written once."""
+
+    __slots__ = ("roots", "shape", "structure")
+
+    def __init__(self, roots: tuple[Expr, ...], structure: Any,
+                 shape: tuple[int, ...] | None) -> None:
+        self.roots = roots
+        self.structure = structure
+        self.shape = shape
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        program = lower(self.roots)
+        leaves = program.nodes[:program.first_equation_slot]
+        code = [(eq.op if eq.op.family else eq.op.name, *eq.args)
+                for eq in program.equations]
+        return _outputs, (leaves, code, program.output_slots, self.structure, self.shape)
+
+
+def _outputs(leaves: tuple[Expr, ...], code: list[tuple[Any, ...]],
+             output_slots: tuple[int, ...], structure: Any,
+             shape: tuple[int, ...] | None) -> Outputs:
+    built = list(leaves)
+    for head, *args in code:
+        built.append(apply(head if isinstance(head, Op) else get_op(head),
+                           *(built[a] for a in args)))
+    return Outputs(tuple(built[s] for s in output_slots), structure, shape)
+
 
 def _standalone(source: str, name: str) -> str:
     """The source as a reader would paste it: without the unused ``self`` that binding the
-    function to its :class:`CompiledFunction` needs (only the ``def`` line differs)."""
-    return (source.replace(f"def {name}(self, ", f"def {name}(", 1)
-            .replace(f"def {name}(self)", f"def {name}()", 1))
+    function to its :class:`CompiledFunction` needs, and without the math backend's ``try``
+    whose ``except`` calls the evaluator through it (only these lines differ)."""
+    lines = source.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"def {name}(self")),
+                 None)
+    if start is None:
+        return source
+    lines[start] = (lines[start].replace(f"def {name}(self, ", f"def {name}(", 1)
+                    .replace(f"def {name}(self)", f"def {name}()", 1))
+    body = start + 1
+    while lines[body].startswith("    #"):  # the comments naming mangled symbols
+        body += 1
+    if lines[body] == "    try:":
+        handler = max(i for i, line in enumerate(lines) if line.startswith("    except ("))
+        lines[body:handler + 2] = [line[4:] for line in lines[body + 1:handler]]
+    return "\n".join(lines)
 
 
 def _rebuild(source: str, name: str, backend: Backend | str, args: tuple[Arg, ...],
-             params: tuple[str, ...]) -> CompiledFunction:
+             params: tuple[str, ...], outputs: Outputs | None = None) -> CompiledFunction:
     # A built-in backend travels (and pickles) by name, one of the caller's own by value.
     spec = (source, name, backend, tuple(args), tuple(params))
     target = get_backend(backend)
@@ -110,7 +214,7 @@ def _rebuild(source: str, name: str, backend: Backend | str, args: tuple[Arg, ..
     function.source = _standalone(source, name)
     function.args = spec[3]
     function.backend = target.name
-    return CompiledFunction(spec, function)
+    return CompiledFunction(spec, function, outputs if target.recovers else None)
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -136,7 +240,8 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     ``scipy.sparse.csr_array`` with the pattern fixed now and only the non-zeros computed
     per call (a :class:`SparseFunction`). Shared subexpressions are computed
     once. Backends:
-    ``"math"`` (plain Python floats, same numbers as :meth:`Expr.evaluate`), ``"numpy"``
+    ``"math"`` (plain Python floats, with the numbers, ±inf and
+    :class:`~symdiff.DomainError` of :meth:`Expr.evaluate`), ``"numpy"``
     (vectorized over arrays, with broadcasting), ``"numba"`` (the same code compiled by
     ``numba.njit``, cached on disk), ``"jax"`` (``jax.numpy``, jit-able) or a
     :class:`symdiff.codegen.Backend` of your own. The result has ``.source``, ``.args`` and
@@ -194,8 +299,9 @@ def lambdify(args: Any, exprs: Any, backend: str | Backend = "math", *, name: st
     if vectorize:
         return _vectorized_function(function, target, rebuild)
     source = module_text([function], target, bound=target.binds_self)
+    outputs = Outputs(function.program.outputs, function.structure, function.shape)
     compiled = _rebuild(source, name, _spec_backend(target), function.args,
-                        tuple(function.params))
+                        tuple(function.params), outputs)
     values = getattr(compiled, name)
     return values if matrix is None else SparseFunction(values, matrix.shape, matrix.rows)
 
@@ -323,7 +429,10 @@ def value_and_grad(expr: Any, wrt: Any, args: Any = None, backend: str | Backend
 def module_source(functions: Mapping[str, Any], args: Any, backend: str | Backend = "math") -> str:
     """The source of a standalone module defining one function of ``args`` per entry of
     ``functions`` (name → expression or sequence of expressions). It imports only ``math``
-    (``numpy`` for ``backend="numpy"``) and does not need symdiff.
+    (``numpy`` for ``backend="numpy"``) and does not need symdiff, so it has no evaluator to
+    hand a failing point to: where Python's float arithmetic raises (``OverflowError``,
+    ``ValueError``, ``ZeroDivisionError``), the module's functions raise it, where
+    :func:`lambdify`'s give ±inf or a :class:`~symdiff.DomainError`.
 
     >>> import symdiff
     >>> x, y = symdiff.symbols("x y")

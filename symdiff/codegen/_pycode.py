@@ -42,7 +42,7 @@ from ._names import (
     module_attributes,
     reserved_names,
 )
-from ._runtime import parse_ast
+from ._runtime import RECOVER, RECOVERED, parse_ast
 
 __all__ = ["FunctionSource", "module_text", "reserved_names", "check_args", "Arg",
            "check_function_name", "allowed_modules", "allowed_attributes", "MAX_INLINE_DEPTH",
@@ -445,13 +445,20 @@ class FunctionSource:
             outputs[i] = (f"({text})" if precedence < _ARITH else text) + " + _zeros", _ARITH
         return [shape_line, f"_zeros = {module}.zeros(_shape)"]
 
-    def lines(self, bound: bool, decorator: str = "") -> list[str]:
+    def lines(self, bound: bool, decorator: str = "", recover: bool = False) -> list[str]:
+        """The function's lines; ``recover`` (a bound function only): the body in a ``try``
+        whose one ``except`` evaluates the point again on symdiff's evaluator
+        (``self._evaluate``, see :class:`symdiff.codegen.CompiledFunction`)."""
         params = ["self", *self.params] if bound else self.params
         lines: list[str] = []
         body = [*self.body, *self._return()]
         if self.vectorize:
             params = ["_n", *params, "_out"]
             body = ["for _i in range(_n):", *("    " + line for line in body), "return 0.0"]
+        elif recover and bound:
+            body = ["try:", *("    " + line for line in body),
+                    f"except ({', '.join(RECOVERED)}):  # the evaluator's rule: inf or "
+                    f"DomainError", f"    return self.{RECOVER}({', '.join(self.params)})"]
         lines += [decorator] if decorator else []
         lines.append(f"def {self.name}({', '.join(params)}):")
         # repr() never contains a line break, so a comment cannot end early.
@@ -535,5 +542,5 @@ def module_text(functions: list[FunctionSource], backend: Backend, bound: bool,
         parts.append(backend.decorate_helper(helper.replace("{m}", module)))
     for function in functions:
         decorator = backend.decorator(function.numba_signature())
-        parts.append("\n".join(function.lines(bound, decorator)))
+        parts.append("\n".join(function.lines(bound, decorator, backend.recovers)))
     return "\n\n\n".join(parts) + "\n"

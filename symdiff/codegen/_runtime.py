@@ -32,10 +32,16 @@ from typing import Any
 from .._errors import SymdiffError
 
 __all__ = ["namespace", "execute", "cache_dir", "write_cached", "file_lock", "unique_name",
-           "SAFE_BUILTINS", "AST_LOCK", "parse_ast", "unregister_when_freed"]
+           "SAFE_BUILTINS", "AST_LOCK", "parse_ast", "unregister_when_freed", "RECOVERED",
+           "RECOVER"]
 
 #: The only builtins generated code may name: pure functions of numbers.
 SAFE_BUILTINS = frozenset({"abs", "min", "max", "float", "int", "round", "pow", "bool"})
+#: The exceptions a recovering backend's function (math's) catches, in its one ``except``
+#: clause, to evaluate that point again on symdiff's evaluator: ``return self._evaluate(...)``
+#: (:data:`RECOVER`). Python 3.11's exceptions cost nothing until raised.
+RECOVERED = ("ArithmeticError", "ValueError")
+RECOVER = "_evaluate"
 _counter = itertools.count()
 _locks_guard = threading.Lock()
 _locks: dict[str, threading.Lock] = {}
@@ -92,6 +98,7 @@ def namespace(name: str, allowed: frozenset[str], **extra: Any) -> dict[str, Any
     """Module globals for generated code: safe builtins and a restricted ``__import__``."""
     safe: dict[str, Any] = {n: getattr(builtins, n) for n in SAFE_BUILTINS}
     safe["__import__"] = _restricted_import(allowed)
+    safe.update({n: getattr(builtins, n) for n in RECOVERED})  # named only by the except
     return {"__builtins__": safe, "__name__": name, **extra}
 
 
