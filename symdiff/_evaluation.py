@@ -26,7 +26,8 @@ from . import _ops
 from ._errors import DomainError, EvaluationError, MissingValueError
 from ._program import Program, lower, node_text
 
-__all__ = ["IEEE_FLOAT", "OVERFLOW", "evaluate_many", "program_values", "resolve_values"]
+__all__ = ["IEEE_FLOAT", "OVERFLOW", "FLOAT_ERRORS", "float_error", "evaluate_many",
+           "program_values", "resolve_values"]
 
 _INF = math.inf
 
@@ -79,16 +80,35 @@ def _shown(args: Sequence[Any]) -> str:
     return ", ".join(repr(a) if isinstance(a, float) else "<an exact number>" for a in args)
 
 
+#: The exceptions Python's float functions raise where IEEE arithmetic would not
+#: (:func:`float_error` says what each means).
+FLOAT_ERRORS = (ZeroDivisionError, OverflowError, ValueError)
+
+
+def float_error(op: Any, error: BaseException, operands: Sequence[Any]) -> float | str:
+    """What ``error``, raised by ``op``'s float implementation at ``operands``, means under
+    the rule (the one place that decides it): the IEEE value for an overflow the table
+    :data:`OVERFLOW` knows, else how the operation failed, for the DomainError (``"overflows"``,
+    ``"divides by zero"``, ``"is undefined"``). (An :class:`EvaluationError`, the op's own
+    message, is the caller's to pass on.)"""
+    if isinstance(error, OverflowError):
+        rule = OVERFLOW.get(op.name)
+        return "overflows" if rule is None else rule(*operands)
+    if isinstance(error, ZeroDivisionError):
+        return "divides by zero"
+    return "is undefined"
+
+
 def _ieee(op: Any) -> Callable[..., Any]:
-    rule, evaluate = OVERFLOW.get(op.name), op.evaluate
-    if rule is None:
+    evaluate = op.evaluate
+    if op.name not in OVERFLOW:
         return evaluate  # type: ignore[no-any-return]
 
-    def safe(*args: float) -> float:
+    def safe(*args: float) -> Any:
         try:
-            return evaluate(*args)  # type: ignore[no-any-return]
-        except OverflowError:
-            return rule(*args)
+            return evaluate(*args)
+        except OverflowError as error:
+            return float_error(op, error, args)  # a float: the op has an overflow rule
 
     safe.__name__ = op.name
     return safe
@@ -136,7 +156,7 @@ def program_values(program: Program, inputs: Sequence[float]) -> list[float]:
                 vals[out] = op.evaluate(vals[args[0]])
             else:
                 vals[out] = op.evaluate(*[vals[a] for a in args])
-    except (ZeroDivisionError, OverflowError, ValueError):
+    except FLOAT_ERRORS:
         return _carefully(program, vals)
     total = sum(vals)  # nan if a value is nan (or if both +inf and -inf are there)
     if total != total:
@@ -181,15 +201,10 @@ def _carefully(program: Program, vals: list[Any]) -> list[Any]:
             result = op.evaluate(*operands)
         except EvaluationError:
             raise  # the op's own message (an undefined function has no value)
-        except OverflowError:
-            rule = OVERFLOW.get(op.name)
-            if rule is None:
-                raise _domain_error(program, vals, out, "overflows") from None
-            result = rule(*operands)
-        except ZeroDivisionError:
-            raise _domain_error(program, vals, out, "divides by zero") from None
-        except ValueError:
-            raise _domain_error(program, vals, out, "is undefined") from None
+        except FLOAT_ERRORS as error:
+            result = float_error(op, error, operands)
+            if isinstance(result, str):
+                raise _domain_error(program, vals, out, result) from None
         if result != result and not any(v != v for v in operands):
             raise _domain_error(program, vals, out, f"is nan ({op.name} of "
                                 f"{_shown(operands)}: an operand overflowed)")

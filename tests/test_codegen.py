@@ -368,13 +368,14 @@ def test_the_checker_rejects_anything_else():
            "from math import *", "def f(x):\n    return f'{x}'"]
     # The one try the math backend writes, and nothing like it.
     good = ("def f(self, x):\n    try:\n        return exp(x)\n"
-            "    except (ArithmeticError, ValueError):\n        return self._evaluate(x)")
+            "    except (ZeroDivisionError, OverflowError, ValueError):\n"
+            "        return self._evaluate(x)")
     bad += [good.replace("self._evaluate(x)", "self._evaluate(x, x)"),
             good.replace("self._evaluate", "self.evaluate"),
             good.replace("self._evaluate", "x._evaluate"),
-            good.replace("(ArithmeticError, ValueError)", "(ArithmeticError, ValueError, "
-                                                          "KeyError)"),
-            good.replace("(ArithmeticError, ValueError)", "(ArithmeticError, ValueError) as e"),
+            good.replace("ValueError)", "ValueError, KeyError)"),
+            good.replace("ValueError)", "ValueError) as e"),
+            good.replace("(ZeroDivisionError, OverflowError, ValueError)", "Exception"),
             good.replace("def f(self, x)", "def f(y, x)").replace("self.", "y."),
             good + "\n    finally:\n        x = 1", good + "\n    else:\n        x = 1",
             good.replace("return exp(x)", "return open(x)"),
@@ -400,7 +401,8 @@ def test_generated_code_sees_only_safe_builtins():
     space = f.__func__.__globals__
     assert set(space["__builtins__"]) <= {"abs", "min", "max", "float", "int", "round", "pow",
                                           "bool", "__import__",
-                                          "ArithmeticError", "ValueError"}  # the except's
+                                          "ZeroDivisionError", "OverflowError",
+                                          "ValueError"}  # the except's
     with pytest.raises(ImportError):
         space["__builtins__"]["__import__"]("os")
 

@@ -227,3 +227,24 @@ def test_compiled_backends_follow_ieee_for_overflow(tmp_path, monkeypatch):
         assert len(g(at)) == len(edges)
     assert g(1e200)[:3] == (math.inf,) * 3
     assert math.isnan(g(-1.0)[3]) and g(0.0)[4] == math.inf
+
+
+def test_the_overflow_rule_is_decided_in_one_place(monkeypatch):
+    # The evaluator's slow path, numeric AD's partials and (through the evaluator) the math
+    # backend's compiled functions all ask _evaluation.float_error what a float error means.
+    from symdiff import _evaluation
+
+    asked = []
+    decide = _evaluation.float_error
+
+    def spy(op, error, operands):
+        asked.append(op.name)
+        return decide(op, error, operands)
+
+    monkeypatch.setattr(_evaluation, "float_error", spy)
+    assert parse("exp(x)").evaluate(x=1000.0) == math.inf
+    assert symdiff.Tape(parse("cosh(x)")).gradient([1000.0]) == {x: math.inf}  # sinh
+    assert symdiff.lambdify([x], parse("x**2"))(1e200) == math.inf
+    with pytest.raises(symdiff.DomainError, match="divides by zero"):
+        parse("1/x").evaluate(x=0.0)
+    assert asked == ["exp", "cosh", "sinh", "pow", "div"]

@@ -132,8 +132,9 @@ class Backend:
     code / helpers: the backend's own per-op templates and helper sources, by op name.
     max_name: the longest symbol name used verbatim in the code (0: no limit); longer names
     become ``a<i>``, as names that are not plain identifiers do.
-    recovers: the generated function catches ``ArithmeticError`` and ``ValueError`` and
-    computes that point again on symdiff's evaluator, which gives ±inf for an overflow and a
+    recovers: the generated function catches the exceptions of Python's float arithmetic
+    (``ZeroDivisionError``, ``OverflowError``, ``ValueError``) and computes that point again
+    on symdiff's evaluator, which gives ±inf for an overflow and a
     :class:`~symdiff.DomainError` naming the subexpression for a domain error (math: its code
     computes the evaluator's numbers, so the two agree wherever both return).
     """

@@ -51,7 +51,7 @@ def _point_loop(statement: ast.stmt) -> bool:
 
 
 def _recovery(statement: ast.stmt, params: list[str]) -> bool:
-    """``try: ... except (ArithmeticError, ValueError): return self._evaluate(<params>)``
+    """``try: ... except (<RECOVERED>): return self._evaluate(<params>)``
     (a recovering backend's body; ``self`` is the first of ``params``)."""
     if not (isinstance(statement, ast.Try) and len(statement.handlers) == 1
             and not statement.orelse and not statement.finalbody and params[:1] == ["self"]):

@@ -71,11 +71,11 @@ class CompiledFunction:
     Pickling the bound method pickles this object, which is rebuilt from the source (checked
     and compiled again) on load.
 
-    On the math backend the generated body runs inside ``try``; an ``ArithmeticError`` or
-    ``ValueError`` (free until raised) calls :meth:`_evaluate` with the same arguments, which
-    computes the point again on symdiff's evaluator: ±inf for an overflow, a
-    :class:`~symdiff.DomainError` naming the subexpression for a domain error or a pole, as
-    :meth:`symdiff.Expr.evaluate` gives. For this the object keeps the output expressions
+    On the math backend the generated body runs inside ``try`` (free until it raises); a
+    ``ZeroDivisionError``, ``OverflowError`` or ``ValueError`` calls :meth:`_evaluate` with
+    the same arguments, which computes the point again on symdiff's evaluator: ±inf for an
+    overflow, a :class:`~symdiff.DomainError` naming the subexpression for a domain error or
+    a pole, as :meth:`symdiff.Expr.evaluate` gives. For this the object keeps the output expressions
     (and pickles them as one program).
     """
 

@@ -457,8 +457,8 @@ class FunctionSource:
             body = ["for _i in range(_n):", *("    " + line for line in body), "return 0.0"]
         elif recover and bound:
             body = ["try:", *("    " + line for line in body),
-                    f"except ({', '.join(RECOVERED)}):  # the evaluator's rule: inf or "
-                    f"DomainError", f"    return self.{RECOVER}({', '.join(self.params)})"]
+                    f"except ({', '.join(RECOVERED)}):  # symdiff's evaluator",
+                    f"    return self.{RECOVER}({', '.join(self.params)})"]
         lines += [decorator] if decorator else []
         lines.append(f"def {self.name}({', '.join(params)}):")
         # repr() never contains a line break, so a comment cannot end early.

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import SymdiffError
+from .._evaluation import FLOAT_ERRORS
 
 __all__ = ["namespace", "execute", "cache_dir", "write_cached", "file_lock", "unique_name",
            "SAFE_BUILTINS", "AST_LOCK", "parse_ast", "unregister_when_freed", "RECOVERED",
@@ -39,8 +40,9 @@ __all__ = ["namespace", "execute", "cache_dir", "write_cached", "file_lock", "un
 SAFE_BUILTINS = frozenset({"abs", "min", "max", "float", "int", "round", "pow", "bool"})
 #: The exceptions a recovering backend's function (math's) catches, in its one ``except``
 #: clause, to evaluate that point again on symdiff's evaluator: ``return self._evaluate(...)``
-#: (:data:`RECOVER`). Python 3.11's exceptions cost nothing until raised.
-RECOVERED = ("ArithmeticError", "ValueError")
+#: (:data:`RECOVER`); the evaluator's own (``FLOAT_ERRORS``), which it classifies. Python
+#: 3.11's ``try`` costs nothing until it raises.
+RECOVERED = tuple(error.__name__ for error in FLOAT_ERRORS)
 RECOVER = "_evaluate"
 _counter = itertools.count()
 _locks_guard = threading.Lock()
