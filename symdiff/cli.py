@@ -4,7 +4,8 @@ Each subcommand is a small function over the library's public API. Bad input (a 
 expression, an unknown variable, a bad option) exits with status 2 and one line on stderr,
 never a traceback; an unwritable file exits 1, a Ctrl-C 130 (one line, and no partial files).
 An expression that begins with a minus sign is an expression, not an option:
-``symdiff diff "-x*y" x`` works as written (``--`` is not needed).
+``symdiff diff "-x*y" x`` and ``symdiff diff --functions myfun "-myfun(x)" x`` work as
+written (``--`` is not needed).
 """
 
 from __future__ import annotations
@@ -43,19 +44,34 @@ def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.Argume
     return sub.choices[command]  # type: ignore[no-any-return]
 
 
-def _reads_as_expression(text: str) -> bool:
+def _reads_as_expression(text: str, functions: str | None = None) -> bool:
     try:
-        parse(text)
+        _expression(text, functions=functions)
     except Exception:  # only a probe: the command parses again and reports its own errors
         return False
     return True
 
 
+def _option(arg: str, options: dict[str, argparse.Action]
+            ) -> tuple[argparse.Action | None, str | None]:
+    """The option ``arg`` names, exactly or by an unambiguous abbreviation of a ``--`` name,
+    and its value when given in the same argument (``--functions=f``), else None."""
+    action = options.get(arg)
+    if action is not None or not arg.startswith("--"):
+        return action, None
+    name, sep, value = arg.partition("=")
+    matches = [a for s, a in options.items() if s.startswith(name)]  # as argparse counts
+    if len(matches) != 1:
+        return None, None
+    return matches[0], value if sep else None
+
+
 def _expressions_as_positionals(parser: argparse.ArgumentParser, argv: list[str]
                                 ) -> tuple[list[str], dict[str, str]]:
     """``argv`` with every argument that begins with ``-``, is not an option of its command
-    and reads as an expression (``-x*y``, ``-sin(x)``) made positional for argparse (a space
-    in front; argparse would take it for an unknown option), and the map back.
+    and reads as an expression (``-x*y``, ``-sin(x)``, and ``-myfun(x)`` where the command is
+    given ``--functions myfun``) made positional for argparse (a space in front; argparse
+    would take it for an unknown option), and the map back.
 
     The options of the command win: ``-h`` and ``-o`` stay options, arguments after ``--``
     are left alone, and so is anything that starts with ``--``. An option's value that
@@ -66,23 +82,26 @@ def _expressions_as_positionals(parser: argparse.ArgumentParser, argv: list[str]
     if sub is None or command is None or argv[command] not in sub.choices:
         return argv, {}
     options = {s: a for a in sub.choices[argv[command]]._actions for s in a.option_strings}
+    end = argv.index("--") if "--" in argv[command:] else len(argv)
+    functions = None  # the command's --functions, before or after the expression
+    for i in range(command + 1, end):
+        action, inline = _option(argv[i], options)
+        if action is not None and action.dest == "functions":
+            functions = inline if inline is not None else (
+                argv[i + 1] if i + 1 < end else None)
     out, restore = list(argv), {}
     i = command + 1
-    while i < len(out):
+    while i < end:
         arg = out[i]
-        if arg == "--":
-            break
-        action = options.get(arg)
-        if action is None and arg.startswith("--"):  # an abbreviation, or --name=value
-            name = arg.split("=", 1)[0]
-            matches = [a for s, a in options.items() if s.startswith(name)]
-            action = matches[0] if len(matches) == 1 and "=" not in arg else None
-        elif action is None and arg.startswith("-") and _reads_as_expression(arg):
+        action, inline = _option(arg, options)
+        if action is None and not arg.startswith("--") and arg.startswith("-") and (
+                _reads_as_expression(arg, functions)):
             out[i] = " " + arg
             restore[out[i]] = arg
-        if action is not None and action.nargs != 0 and i + 1 < len(out):
+        if action is not None and inline is None and action.nargs != 0 and i + 1 < len(out):
             value = out[i + 1]
-            if value.startswith("-") and value not in options and _reads_as_expression(value):
+            if value.startswith("-") and value not in options and _reads_as_expression(
+                    value, functions):
                 out[i + 1] = " " + value
                 restore[out[i + 1]] = value
             i += 1

@@ -162,6 +162,12 @@ def test_diff_variable_is_a_symbol_even_if_it_names_a_constant(capsys):
     (["diff", "-sin(x)", "x", "--latex"], r"-\cos{\left(x\right)}"),
     (["diff", "-x", "x"], "-1"),
     (["diff", "--", "-x*y", "x"], "-y"),  # the documented way still works
+    # an undefined function declared by --functions, before or after, spelled any way
+    (["diff", "--functions", "myfun", "-myfun(x)", "x"], "-myfun'(x)"),
+    (["diff", "-myfun(x)*y", "x", "--functions=myfun"], "-(myfun'(x)*y)"),
+    (["diff", "-g2(x)*myfun(x)", "x", "--func", "myfun,g2"],
+     "-(g2'(x)*`myfun`(x) + g2(x)*myfun'(x))"),
+    (["diff", "--functions", "myfun", "--", "-myfun(x)", "x"], "-myfun'(x)"),
 ])
 def test_an_expression_may_begin_with_a_minus_sign(capsys, argv, expected):
     code, out, err = run(capsys, *argv)
@@ -174,6 +180,8 @@ def test_a_leading_minus_in_grad_and_render(capsys, tmp_path):
     assert code == 0 and out.splitlines()[0] == "f = -6.0 at x=2,y=3"
     code, out, _ = run(capsys, "render", "-exp(x)", "-o", str(tmp_path / "n.svg"))
     assert code == 0 and (tmp_path / "n.svg").is_file()
+    code, out, _ = run(capsys, "grad", "--functions", "myfun", "-myfun(x)", "--wrt", "x")
+    assert code == 0 and out.splitlines()[0] == "d/dx = -myfun'(x)"
 
 
 def test_options_still_win_over_expressions(capsys):

@@ -133,7 +133,7 @@ MUTATIONS = [
     # --- command line, drawing and files (issue 15) --------------------------------------
     Mutation("cli-minus-as-option", "an expression that begins with - is an option again",
              "symdiff/cli.py",
-             "    try:\n        parse(text)\n    except Exception:",
+             "    try:\n        _expression(text, functions=functions)\n    except Exception:",
              "    try:\n        raise ValueError(text)\n    except Exception:",
              ("tests/test_cli.py",)),
     Mutation("interrupt-not-recorded", "a Ctrl-C swallowed by a callback is lost again",
