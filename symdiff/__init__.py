@@ -12,6 +12,12 @@ its consumers (``codegen``, ``drawing``, ``interop``, ``ad``, ``numeric``); the 
 :mod:`symdiff.studies`. See ``docs/architecture.md``.
 """
 
+# The imports below come after the interrupt handler is installed:
+# ruff: noqa: E402
+from . import _util
+
+_util.command_importing()  # (in the symdiff command only) a Ctrl-C while it imports exits 130
+
 from . import _compat, ad, codegen, drawing, extend, interop, numeric, optimize, studies
 from ._diff import JacobianRows, diff, grad, hessian, hvp, jacobian, jacobian_costs
 from ._errors import (

@@ -7,7 +7,9 @@ check in ``symdiff._expr.as_symbol``, resolving a point in ``symdiff._evaluation
 from __future__ import annotations
 
 import gc
+import itertools
 import math
+import os
 import signal
 import statistics
 import sys
@@ -19,7 +21,7 @@ from types import FrameType
 from typing import Any, TypeVar
 
 __all__ = ["short_number", "exact_number", "format_seconds", "time_call", "gc_paused",
-           "InterruptGuard", "interrupts_kept"]
+           "InterruptGuard", "interrupts_kept", "command_importing", "command_started"]
 
 T = TypeVar("T")
 
@@ -160,6 +162,59 @@ def interrupts_kept() -> Iterator[InterruptGuard]:
         signal.signal(signal.SIGINT, previous)
         sys.unraisablehook = previous_hook
     guard.check()
+
+
+def _is_the_command() -> bool:
+    """Whether this process is the ``symdiff`` command, importing the package: the console
+    script (``sys.argv[0]`` is the script, ``symdiff``), or ``python -m symdiff`` (while
+    runpy imports the package, ``sys.argv[0]`` is ``"-m"``)."""
+    first = sys.argv[0] if sys.argv else ""
+    if first == "-m":
+        arguments = getattr(sys, "orig_argv", [])
+        return any(pair == ("-m", "symdiff") for pair in itertools.pairwise(arguments)
+                   ) or "-msymdiff" in arguments
+    return os.path.splitext(os.path.basename(first))[0] in ("symdiff", "symdiff-script")
+
+
+_IMPORT_INTERRUPTED: list[bool] = []
+
+
+def _interrupted_while_importing(signum: int, frame: FrameType | None) -> None:
+    # SystemExit, which Python exits with and does not print (a KeyboardInterrupt raised in
+    # the middle of an import is printed with its traceback); one line, only once.
+    if not _IMPORT_INTERRUPTED:
+        _IMPORT_INTERRUPTED.append(True)
+        print("symdiff: interrupted", file=sys.stderr, flush=True)
+    raise SystemExit(130)
+
+
+def command_importing() -> None:
+    """Called first by the package's ``__init__``: in the ``symdiff`` command only (the
+    console script or ``python -m symdiff``; any other program that imports symdiff keeps
+    its own SIGINT handling), a Ctrl-C from now until the command starts
+    (:func:`command_started`) prints ``symdiff: interrupted`` and exits with status 130,
+    not Python's traceback from the middle of the imports."""
+    if not _is_the_command() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return
+    try:
+        signal.signal(signal.SIGINT, _interrupted_while_importing)
+    except ValueError:  # not the main thread (an embedding application imports symdiff)
+        pass
+
+
+def command_started() -> None:
+    """The command's own handling of Ctrl-C takes over from :func:`command_importing`'s.
+    (With ``$SYMDIFF_TEST_IMPORT_PAUSE`` set to a file name, the tests' hook: the command
+    first creates that file and waits 60 s, the imports done, its handler still the
+    import's, for a test's SIGINT.)"""
+    if signal.getsignal(signal.SIGINT) is not _interrupted_while_importing:
+        return
+    pause = os.environ.get("SYMDIFF_TEST_IMPORT_PAUSE")
+    if pause:
+        with open(pause, "w", encoding="utf-8"):
+            pass
+        time.sleep(60)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def format_seconds(seconds: float | None, digits: int = 3) -> str:

@@ -22,7 +22,7 @@ from ._expr import Expr, Symbol, cse
 from ._measure import dag_size, tree_size
 from ._parse import parse
 from ._printing import to_latex
-from ._util import InterruptGuard, interrupts_kept
+from ._util import InterruptGuard, command_started, interrupts_kept
 
 __all__ = ["main", "build_parser"]
 
@@ -467,6 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, 1 for a file that cannot be
     written, 2 for bad input, 130 after a Ctrl-C), never raises."""
+    command_started()  # this function's own handling of Ctrl-C takes over from the import's
     command = "symdiff"
     guard = InterruptGuard()
     try:

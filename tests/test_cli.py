@@ -275,3 +275,59 @@ def test_a_ctrl_c_swallowed_by_a_callback_still_exits_130(capsys, monkeypatch):
     assert run(capsys, "numeric") == (130, "done\n", "symdiff numeric: interrupted\n")
     assert unraisable == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+_LAUNCHER = "import sys\nfrom symdiff.cli import main\nsys.exit(main())\n"  # as pip writes it
+
+
+@pytest.mark.parametrize("form", ["console script", "python -m symdiff"])
+def test_a_ctrl_c_while_the_command_imports_exits_130(tmp_path, form):
+    """A Ctrl-C while the command imports the package: one line and status 130, not a
+    traceback. The handler is installed by the package's __init__ before its first heavy
+    import; the tests' hook ($SYMDIFF_TEST_IMPORT_PAUSE) holds the command at the last moment
+    that handler is in charge (every import done, before main's own handling), so the signal
+    lands there whatever the machine's load."""
+    import ast
+    import os
+    import signal
+    import time
+
+    import symdiff
+
+    first = ast.parse(open(symdiff.__file__, encoding="utf-8").read()).body[1:3]
+    assert ast.unparse(first[0]) == "from . import _util"  # nothing heavy comes before it
+    assert ast.unparse(first[1]) == "_util.command_importing()"
+    script = tmp_path / "symdiff"
+    script.write_text(_LAUNCHER, encoding="utf-8")
+    command = [str(script)] if form == "console script" else ["-m", "symdiff"]
+    ready = tmp_path / "ready"
+    child = subprocess.Popen([sys.executable, *command, "diff", "x*x", "x"], cwd=tmp_path,
+                             env={**os.environ, "SYMDIFF_TEST_IMPORT_PAUSE": str(ready)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120  # the imports, on a loaded machine
+        while not ready.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), "the command never reached its import handler's last moment"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    assert (child.returncode, out, err) == (130, "", "symdiff: interrupted\n")
+
+
+def test_other_programs_keep_their_own_ctrl_c(tmp_path):
+    """Importing symdiff in any other program changes no signal handler: a script, and a
+    package run with -m that imports symdiff while runpy imports it (sys.argv[0] is "-m")."""
+    code = ("import signal, symdiff\n"
+            "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)\n")
+    (tmp_path / "script.py").write_text(code, encoding="utf-8")
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / "__init__.py").write_text(code, encoding="utf-8")
+    (tmp_path / "package" / "__main__.py").write_text("", encoding="utf-8")
+    for argv in (["-c", code], ["script.py"], ["-m", "package"]):
+        result = subprocess.run([sys.executable, *argv], capture_output=True, text=True,
+                                cwd=tmp_path)
+        assert (result.returncode, result.stdout) == (0, "True\n"), argv
