@@ -12,7 +12,9 @@ The workload: L = Σᵢ (b + cᵀσ(b0 + W xᵢ) − tᵢ)² over N points (D = 
 with respect to (W, b0, c, b), per call, on arrays already in memory. Contenders:
 
 * symdiff: ``value_and_grad(L, [W, b0, c, b], backend="numpy")`` on tensor expressions — the
-  generated NumPy function (its sigmoid is the overflow-free two-branch form);
+  generated NumPy function (steps computed in place where an array it made is free), and the
+  same program in the plain form (``symdiff.tensor.tensor_function(..., inplace=False)``:
+  every step allocates);
 * hand-written NumPy backprop (the floor; sigmoid as 1/(1 + exp(−z)));
 * ``jax.jit(jax.value_and_grad(loss))`` on CPU in float64, arrays already on the device;
 * HIPS ``autograd.value_and_grad``;
@@ -86,6 +88,10 @@ def contenders(L: Any, args: list[Any], values: dict[Any, Any], H: int, N: int,
     builds["symdiff (NumPy)"] = time.perf_counter() - start
     nodes = sd.tensor.node_count([L, *gradient])
     calls["symdiff (NumPy)"] = lambda: f(*arrays)
+    # The same program in the plain form (every step allocates): what the in-place steps save.
+    plain = sd.tensor.tensor_function(args, [L, gradient], "numpy", name="value_and_grad",
+                                      inplace=False)
+    calls["symdiff (NumPy, plain form)"] = lambda: plain(*arrays)
     calls["hand-written backprop"] = lambda: backprop(*arrays)
     jax = load_peer("jax")
     if jax is not None:

@@ -37,22 +37,22 @@ def _sigmoid(x):
         return 1.0 / (1.0 + numpy.exp(-x))
 
 
-def _float(x):
-    return x.astype(numpy.float64, copy=False) if hasattr(x, "astype") else numpy.asarray(
-        x, numpy.float64)
-
-
-def _sigmoid_inplace(x):
-    if type(x) is not numpy.ndarray:  # (a Dask array: no writing into it)
-        return _sigmoid(x)
-    with numpy.errstate(over="ignore"):
-        numpy.negative(x, out=x)
-        numpy.exp(x, out=x)
-        x += 1.0
-        return numpy.reciprocal(x, out=x)
-
-
 def value_and_grad(W, b0, c, b, X, t):
+    t0 = _sigmoid(X @ W.T + b0)
+    t1 = b + t0 @ c - t
+    t2 = 2 * t1
+    t3 = numpy.outer(t2, c) * (t0 * (1 - t0))
+    return (numpy.sum(t1 ** 2), ((X.T @ t3).T, numpy.sum(t3, axis=0), t0.T @ t2, numpy.sum(t2)))
+'''
+    values = {**params(), X: RNG.normal(size=(7, D)), t: RNG.normal(size=7)}
+    value, grads = f(*(values[v] for v in [*PARAMS, X, t]))
+    assert value == pytest.approx(L.evaluate(values), rel=1e-14)
+    for got, g in zip(grads, sd.grad(L, PARAMS), strict=True):
+        np.testing.assert_allclose(got, g.evaluate(values), rtol=1e-14)
+    assert "numpy.outer" in inspect.getsource(f)
+
+
+INPLACE_SOURCE = '''def value_and_grad(W, b0, c, b, X, t):
     W, b0, c, X, t = _float(W), _float(b0), _float(c), _float(X), _float(t)
     t0 = X @ W.T
     t0 += b0
@@ -67,22 +67,20 @@ def value_and_grad(W, b0, c, b, X, t):
     t3 *= t4
     return (numpy.sum(t1 ** 2), ((X.T @ t3).T, numpy.sum(t3, axis=0), t0.T @ t2, numpy.sum(t2)))
 '''
-    values = {**params(), X: RNG.normal(size=(7, D)), t: RNG.normal(size=7)}
-    value, grads = f(*(values[v] for v in [*PARAMS, X, t]))
-    assert value == pytest.approx(L.evaluate(values), rel=1e-14)
-    for got, g in zip(grads, sd.grad(L, PARAMS), strict=True):
-        np.testing.assert_allclose(got, g.evaluate(values), rtol=1e-14)
-    assert "numpy.outer" in inspect.getsource(f)
 
 
-def test_steps_in_place_leave_the_arguments_alone_and_any_dtype_works():
+def test_steps_in_place_leave_the_arguments_alone_and_any_dtype_works(monkeypatch):
     # Three full-size arrays (X @ W.T, the outer product, 1 - σ) instead of ten; the
     # arguments are never written into, integer and float32 arguments give the float64
     # result, and an array still needed elsewhere (a root, an operand used twice) is copied.
+    # (Arrays of 2²² elements and more are overwritten; here every size is.)
+    from symdiff.tensor import _codegen
+    assert _codegen.INPLACE_MIN_ELEMENTS == 2 ** 22
     X, t, L = network(7)
+    assert "+=" not in sd.value_and_grad(L, PARAMS, args=[*PARAMS, X, t]).source
+    monkeypatch.setattr(_codegen, "INPLACE_MIN_ELEMENTS", 1)
     f = sd.value_and_grad(L, PARAMS, args=[*PARAMS, X, t], backend="numpy")
-    body = f.source.split("def value_and_grad")[1]
-    assert body.count(" += ") + body.count(" -= ") + body.count(" *= ") == 5
+    assert f.source.endswith(INPLACE_SOURCE) and "def _sigmoid_inplace(x):" in f.source
     values = {**params(), X: RNG.integers(-3, 4, size=(7, D)), t: RNG.normal(size=7)}
     values[W] = np.round(values[W] * 4).astype(np.int64)
     before = {v: np.copy(values[v]) for v in values}
@@ -112,6 +110,24 @@ def test_steps_in_place_leave_the_arguments_alone_and_any_dtype_works():
     got = g(np.arange(4))  # integers: made float64 on entry
     np.testing.assert_allclose(got[1], got[0] + 1)
     np.testing.assert_allclose(got[2], 3 * np.exp(np.arange(4.0)), rtol=1e-15)
+
+
+def test_the_plain_form_allocates_every_step(monkeypatch):
+    from symdiff.tensor import _codegen
+    monkeypatch.setattr(_codegen, "INPLACE_MIN_ELEMENTS", 1)
+    X, t, L = network(7)
+    f = sd.tensor.tensor_function([*PARAMS, X, t], [L, sd.grad(L, PARAMS)], inplace=False)
+    assert f.source.split("def f")[1] == '''(W, b0, c, b, X, t):
+    t0 = _sigmoid(X @ W.T + b0)
+    t1 = b + t0 @ c - t
+    t2 = 2 * t1
+    t3 = numpy.outer(t2, c) * (t0 * (1 - t0))
+    return (numpy.sum(t1 ** 2), ((X.T @ t3).T, numpy.sum(t3, axis=0), t0.T @ t2, numpy.sum(t2)))
+'''
+    g = sd.tensor.tensor_function([*PARAMS, X, t], [L, sd.grad(L, PARAMS)])
+    values = [params()[v] for v in PARAMS] + [RNG.normal(size=(7, D)), RNG.normal(size=7)]
+    (a, ga), (b_, gb) = f(*values), g(*values)
+    assert a == b_ and all(np.array_equal(x, y) for x, y in zip(ga, gb, strict=True))
 
 
 def test_every_op_compiles_like_it_evaluates():
@@ -282,15 +298,21 @@ def test_every_function_of_the_op_table_compiles_and_differentiates_on_tensors(n
                                        err_msg=backend)
 
 
-def test_generated_numpy_runs_on_dask_arrays_themselves():
+@pytest.mark.parametrize("inplace_from", [None, 1])  # the plain form, and steps in place
+def test_generated_numpy_runs_on_dask_arrays_themselves(monkeypatch, inplace_from):
     # The generated code calls only what dask.array implements (@, .T, numpy.outer,
     # numpy.sum(axis=…), elementwise ufuncs), so given Dask arrays it builds a lazy Dask
     # graph, whose result is the NumPy call's.
     import warnings
     da = pytest.importorskip("dask.array")
     import dask
+
+    from symdiff.tensor import _codegen
+    if inplace_from:
+        monkeypatch.setattr(_codegen, "INPLACE_MIN_ELEMENTS", inplace_from)
     X, t, L = network(1000)
     f = sd.value_and_grad(L, PARAMS, args=[*PARAMS, X, t], backend="numpy")
+    assert ("_sigmoid_inplace(t0)" in f.source) == bool(inplace_from)
     values = {**params(), X: RNG.normal(size=(1000, D)), t: RNG.normal(size=1000)}
     lazy = {X: da.from_array(values[X], chunks=(300, D)), t: da.from_array(values[t], chunks=300)}
     with warnings.catch_warnings():

@@ -5,8 +5,9 @@ straight-line function: every operation used more than once (or nested too deepl
 temporary ``t0, t1 …`` in topological order, single-use operations are written inline, and the
 text of each operation is the printer's ``"code"`` style (``W @ x``, ``numpy.outer(u, v)``,
 ``numpy.einsum('ij,j->i', A, x)``, ``_sigmoid(z)``). For NumPy, a step whose operand is an
-array the function has just made and nothing else uses overwrites it (``t0 += b0``, see
-:func:`inplace_steps`), after the array arguments are made float64. The code uses only
+array of at least 2²² elements the function has just made and nothing else uses overwrites
+it (``t0 += b0``, see :func:`inplace_steps`), after the array arguments are made float64.
+The code uses only
 operations that ``dask.array`` implements too (but for ``det``, ``slogdet``, and ``inv``
 across chunks, of square matrices that are usually parameters), so the same function runs on
 Dask chunks and on Dask arrays themselves, lazily.
@@ -36,11 +37,12 @@ from .._errors import ConversionError, SymdiffError
 from .._expr import Expr, Symbol
 from .._traversal import toposort, use_counts
 from ._print import SCATTER_HELPER, render_parts
+from ._shapes import size_of
 from ._texpr import Tensor, TensorExpr, as_operand
 from ._tops import TensorOp
 
 __all__ = ["tensor_function", "tensor_source", "TENSOR_BACKENDS", "TENSOR_HELPERS",
-           "MAX_INLINE_DEPTH", "inplace_steps"]
+           "MAX_INLINE_DEPTH", "inplace_steps", "INPLACE_MIN_ELEMENTS"]
 
 TENSOR_BACKENDS = ("numpy", "jax")
 #: Single-use operations are written inline down to this depth, then given a temporary.
@@ -78,6 +80,10 @@ _USES_MATH = re.compile(r"\bmath\.")
 # float64, so nothing is cast in place); Dask arrays have no in-place operators (Python
 # rebinds, `t0 = t0 + b0`) and the in-place sigmoid leaves them to the plain one.
 _AUGMENTED = {"add": "+=", "sub": "-=", "mul": "*=", "div": "/="}
+#: Only arrays of at least this many elements are overwritten: 2²² float64 are 32 MiB, the
+#: largest block glibc's malloc still recycles (larger ones are fresh pages from mmap every
+#: time, which is what the in-place steps save; below it they measured no faster).
+INPLACE_MIN_ELEMENTS = 2 ** 22
 #: Ops whose result is an array of their own, float64 when an operand is.
 _FRESH = frozenset({"add", "sub", "mul", "div", "neg", "exp", "tanh", "sigmoid", "matmul",
                     "outer"})
@@ -100,7 +106,8 @@ def inplace_steps(order: list[Any], counts: dict[Any, int]) -> dict[Any, tuple[i
     """The steps that overwrite an operand, as ``{node: (operand index, how)}``: ``how`` is
     the augmented operator of ``+ - * /`` (either operand of ``+`` and ``*``) or the in-place
     sigmoid's name. The operand must be a float64 array made by this function (by an op of
-    ``_FRESH``), of the result's shape, used only by this step."""
+    ``_FRESH``), of the result's shape (at least :data:`INPLACE_MIN_ELEMENTS` elements), used
+    only by this step."""
     is_float: dict[Any, bool] = {}
     fresh: set[Any] = set()
     steps: dict[Any, tuple[int, str]] = {}
@@ -114,7 +121,7 @@ def inplace_steps(order: list[Any], counts: dict[Any, int]) -> dict[Any, tuple[i
             continue
         operands = node.args[1:] if name == "where" else node.args
         is_float[node] = any(is_float.get(a, False) for a in operands)
-        if not node.shape:
+        if size_of(node.shape) < INPLACE_MIN_ELEMENTS or not node.shape:
             continue
         how = _AUGMENTED.get(name, "_sigmoid_inplace" if name == "sigmoid" else "")
         for i in ((0, 1) if name in ("add", "mul") else (0,)) if how else ():
@@ -153,9 +160,10 @@ def _arguments(args: Any) -> tuple[Any, ...]:
     return items
 
 
-def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
-                  ) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
-    """The source of the function, the constants its namespace needs, and its arguments."""
+def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f",
+                  inplace: bool = True) -> tuple[str, dict[str, Any], tuple[Any, ...]]:
+    """The source of the function, the constants its namespace needs, and its arguments
+    (``inplace=False``: every step allocates, the plain form)."""
     backend = getattr(backend, "name", backend)  # a codegen Backend object, or its name
     if backend == "math":  # lambdify's default: tensors compute with NumPy
         backend = "numpy"
@@ -182,7 +190,7 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
             names[node] = f"_c{len(constants)}"
             constants[names[node]] = node.value
     counts = use_counts(order, roots)
-    steps = inplace_steps(order, counts) if backend == "numpy" else {}
+    steps = inplace_steps(order, counts) if backend == "numpy" and inplace else {}
     overwritten = {node.args[i] for node, (i, _) in steps.items()}
     depth: dict[Any, int] = {}
     temporaries: list[Any] = []
@@ -237,10 +245,12 @@ def tensor_source(args: Any, exprs: Any, backend: str = "numpy", name: str = "f"
     return "\n".join(lines) + "\n", constants, arguments
 
 
-def tensor_function(args: Any, exprs: Any, backend: str = "numpy", *, name: str = "f"
-                    ) -> Callable[..., Any]:
+def tensor_function(args: Any, exprs: Any, backend: str = "numpy", *, name: str = "f",
+                    inplace: bool = True) -> Callable[..., Any]:
     """A compiled function of ``args`` (tensor variables and symbols, in call order)
     computing ``exprs`` with NumPy (or JAX); it returns arrays in the structure of ``exprs``.
+    ``inplace=False`` writes the plain form, where every step allocates its own array (the
+    NumPy code otherwise overwrites arrays it has made and no longer needs: ``t0 += b0``).
 
     >>> import numpy, symdiff
     >>> W, x, b = symdiff.Tensor("W", (2, 3)), symdiff.Tensor("x", (3,)), symdiff.Tensor("b", (2,))
@@ -251,7 +261,7 @@ def tensor_function(args: Any, exprs: Any, backend: str = "numpy", *, name: str 
     if not isinstance(name, str) or not _PLAIN.match(name) or keyword.iskeyword(name):
         raise SymdiffError(f"a generated function needs a plain identifier as its name, "
                            f"not {name!r}")
-    source, constants, arguments = tensor_source(args, exprs, backend, name)
+    source, constants, arguments = tensor_source(args, exprs, backend, name, inplace)
     filename = f"<symdiff-tensor-{backend}-{next(_counter)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {"__name__": "symdiff_generated", **constants}
