@@ -59,6 +59,7 @@ from _peers import load_peer  # benchmarks/_peers.py: scripts run from this fold
 import symdiff
 from symdiff import workloads
 from symdiff._evaluation import evaluate_many
+from symdiff._program import forget_lowerings
 from symdiff._traversal import toposort
 from symdiff.interop import rebuild
 
@@ -246,7 +247,9 @@ def measure_symdiff(case: Case, method: str, budget: Budget
         def build() -> Any:
             return tuple(symdiff.diff(f, v) for v in wrt)
         label = f"diff ×{len(wrt)}"
-    seconds, repeats, result = time_builds(build, budget, fresh=FreshGraphs(f))
+    # Every repeat lowers f again (symdiff remembers the lowering of a live expression).
+    seconds, repeats, result = time_builds(build, budget, before=forget_lowerings,
+                                           fresh=FreshGraphs(f))
     row = Row(case.workload, case.form, "symdiff", label, seconds, repeats,
               symdiff.dag_size(f), symdiff.dag_size(result))
     values = evaluate_many(tuple(result), case.at)
@@ -487,6 +490,48 @@ def format_goals(rows: Sequence[Row]) -> str:
     return "\n".join(out)
 
 
+def interleaved_diffs(rounds: int, quick: bool = False) -> str:
+    """Issue 15 item 5a: symdiff's per-variable ``diff`` ×31 against SymPy's on W3, in
+    alternating rounds (one build each, symdiff's lowering forgotten and SymPy's cache
+    cleared before each, the collector off during a build); the median of the per-round
+    ratios, which the load of the shared machine hits alike."""
+    import sympy
+    from sympy.core.cache import clear_cache
+
+    size = {"hidden": 2, "points": 4} if quick else {}
+    lines = ["| workload | form | symdiff diff ×k | SymPy diff ×k | SymPy/symdiff (median of "
+             "rounds) | range |", "|---|---|---|---|---|---|"]
+    for form, expanded in (("sigmoid", False), (EXPANDED, True)):
+        w = workloads.network_loss(**size, expanded=expanded)
+        f, wrt, fresh = w.expr, w.wrt, FreshGraphs(w.expr)
+        g = symdiff.to_sympy(f)
+        names = [sympy.Symbol(v.name) for v in wrt]
+        ours: list[float] = []
+        theirs: list[float] = []
+        tuple(symdiff.diff(f, v) for v in wrt)  # untimed: first-use costs of both tools
+        [sympy.diff(g, v) for v in names]
+        for r in range(rounds):
+            for tool in (("symdiff", "sympy") if r % 2 == 0 else ("sympy", "symdiff")):
+                if tool == "symdiff":
+                    seconds, _, result = time_builds(
+                        lambda f=f, wrt=wrt: tuple(symdiff.diff(f, v) for v in wrt),
+                        Budget(1, 1, 0.0), before=forget_lowerings)
+                    refs = fresh.watch(result)
+                    result = None
+                    FreshGraphs.verify(refs)
+                    ours.append(seconds)
+                else:
+                    seconds, _, _ = time_builds(
+                        lambda g=g, names=names: [sympy.diff(g, v) for v in names],
+                        Budget(1, 1, 0.0), before=clear_cache)
+                    theirs.append(seconds)
+        ratios = sorted(t / o for o, t in zip(ours, theirs, strict=True))
+        lines.append(f"| {w.name} | {form} ({len(wrt)}) | {_time(statistics.median(ours))} | "
+                     f"{_time(statistics.median(theirs))} | "
+                     f"**{statistics.median(ratios):.0f}×** | {ratios[0]:.0f}–{ratios[-1]:.0f}× |")
+    return "\n".join(lines)
+
+
 def environment() -> str:
     """One line about the machine and the versions, for the record."""
     versions = [f"python {platform.python_version()}", f"symdiff {symdiff.__version__}"]
@@ -510,8 +555,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-after", type=float, default=10.0,
                         help="in W1, skip SymPy's next n once one n took this many seconds")
     parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
+    parser.add_argument("--interleaved", type=int, metavar="ROUNDS",
+                        help="only W3's diff ×31, symdiff and SymPy in alternating rounds")
     args = parser.parse_args(argv)
     print(f"before: {environment()}", flush=True)
+    if args.interleaved:
+        print(interleaved_diffs(args.interleaved, args.quick))
+        print(f"after: load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return 0
     start = time.perf_counter()
     rows = run(args.quick, max(args.repeats, 3), args.sympy_repeats, args.sympy_budget,
                args.skip_after)

@@ -22,6 +22,8 @@ leaves), so it sits below the expression module and every printer can use it.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import count
@@ -35,7 +37,7 @@ from ._traversal import flatten, natural_key
 from ._util import gc_paused
 
 __all__ = ["Equation", "Program", "Assignment", "lower", "temporary_prefix", "set_printer",
-           "node_text"]
+           "node_text", "forget_lowerings"]
 
 
 class Equation(NamedTuple):
@@ -302,9 +304,62 @@ def lower(exprs: Any, inputs: Sequence[Any] | None = None, three_address: bool =
 
     ``inputs`` fixes the order of the input slots (default: the free symbols in natural
     order, ``x2`` before ``x10``); a symbol of the expressions missing from it is an error.
+    The lowering of one expression with the default inputs is remembered while the
+    expression lives (see :func:`forget_lowerings`): ``diff(f, v)`` for each of many ``v``
+    lowers ``f`` once.
     """
-    with gc_paused():  # lowering makes no cycles: the collector would find nothing
+    if inputs is None and getattr(exprs, "args", None):
+        entry = _LOWERED.get(id(exprs))
+        if entry is not None and entry[0]() is exprs:
+            _, input_nodes, constants, arg_slots, rest = entry
+            return Program._make(input_nodes, constants, arg_slots, (len(rest),),
+                                 (*rest, exprs), three_address)
+        with gc_paused():  # lowering makes no cycles: the collector would find nothing
+            program = _lower(exprs, None, three_address)
+        _remember(exprs, program)
+        return program
+    with gc_paused():
         return _lower(exprs, inputs, three_address)
+
+
+# The lowerings of single expressions, by id(expression): (weak reference to it, inputs,
+# constants, argument slots, every node but the expression itself). An entry holds only what
+# the expression holds anyway (its descendants), never the expression, so it keeps no graph
+# alive: the expression's death removes its entry at once, by a weak-reference callback that
+# is a C call (``dict.pop(id, ref)``: no Python code, so no lock and no interrupt can land
+# in it), and the entry's references go with it. Graphs are immutable and interned, so an
+# entry never goes stale. At most _LOWERED_ENTRIES entries and _LOWERED_SLOTS slots are
+# kept (the oldest go first).
+_LOWERED: dict[int, tuple[Any, ...]] = {}
+_LOWERED_LOCK = threading.Lock()
+_LOWERED_ENTRIES = 8
+_LOWERED_SLOTS = 2_000_000
+
+
+def _remember(root: Any, program: Program) -> None:
+    nodes = program.nodes
+    if nodes[-1] is not root:  # the root of one walk is its last node; nothing else caches
+        return
+    key = id(root)
+    try:
+        ref = weakref.ref(root, partial(_LOWERED.pop, key))
+    except TypeError:  # a node type without weak references: not remembered
+        return
+    entry = (ref, program.inputs, program.constants, program.arg_slots, nodes[:-1])
+    with _LOWERED_LOCK:
+        _LOWERED[key] = entry
+        while len(_LOWERED) > 1 and (len(_LOWERED) > _LOWERED_ENTRIES or sum(
+                len(e[4]) for e in list(_LOWERED.values())) > _LOWERED_SLOTS):
+            try:
+                _LOWERED.pop(next(iter(_LOWERED)), None)
+            except (RuntimeError, StopIteration):  # an entry died meanwhile: look again
+                continue
+
+
+def forget_lowerings() -> None:
+    """Drop the remembered lowerings (benchmarks call it so that every repeat lowers)."""
+    with _LOWERED_LOCK:
+        _LOWERED.clear()
 
 
 def _walk(roots: list[Any]) -> tuple[list[Any], list[Any], list[Any]]:

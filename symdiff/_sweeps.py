@@ -176,6 +176,11 @@ def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int,
     if stop is not None:
         equations = islice(equations, max(0, stop - first))
     for out, node, args in equations:
+        for a in args:  # most equations of a sweep along one variable have no tangent in
+            if tangent[a] is not None:  # their operands: leave them before any lookup
+                break
+        else:
+            continue
         op = node.op
         argvals: Any = None if nodes is None else node.args
         rule = op.jvp if jvp_rule is None else jvp_rule(op)
@@ -214,7 +219,8 @@ def _forward(program: Program, primal: Sequence[Any], seeds: Iterable[tuple[int,
             if contribution is None:
                 continue
             total = contribution if total is None else add_(total, contribution)
-        tangent[out] = None if total is None or is_zero(total) else total
+        tangent[out] = (None if total is None or (total is _ZERO if symbolic else
+                                                  is_zero(total)) else total)
     return tangent
 
 
