@@ -202,3 +202,54 @@ def test_variables_may_be_given_by_name():
 def test_diff_method():
     assert (x**3 * y).diff(x, 2, y) is diff(x**3 * y, x, 2, y)
     assert (x * y).diff("y") is x
+
+
+def test_gradient_takes_symbol_weights_out_of_sums():
+    """Issue 15 item 5b: the output weight cᵢ is multiplied into ∂/∂bᵢ and ∂/∂wᵢ once (not
+    once per data point), and σ·(1 − σ)'s product with the adjoint reuses the product the
+    sweep made for ∂/∂cᵢ: 2,789 operations became 2,409 on W3."""
+    from symdiff import workloads
+    from symdiff._program import lower
+
+    w = workloads.network_loss()
+    gradient = symdiff.grad(w.expr, w.wrt)
+    assert lower(list(gradient)).n_operations <= 2409
+    c0 = symdiff.Symbol("c0")
+    d_b0 = gradient[w.wrt.index(symdiff.Symbol("b0"))]
+    assert d_b0.op.name == "mul" and c0 in d_b0.args
+    at = w.at
+    step = 1e-6
+    for k, v in enumerate(w.wrt):
+        up, down = dict(at), dict(at)
+        up[v] += step
+        down[v] -= step
+        numeric = (w.expr.evaluate(up) - w.expr.evaluate(down)) / (2 * step)
+        assert abs(gradient[k].evaluate(at) - numeric) < 1e-6 * max(1.0, abs(numeric))
+
+
+def test_every_adjoint_of_a_sweep_is_complete():
+    """The symbolic reverse sweep defers symbol factors internally; asked for every slot,
+    it returns each slot's whole adjoint (checked against the numeric sweep)."""
+    from symdiff._program import lower
+    from symdiff._sweeps import EXPRESSIONS, FLOATS, depends_on, reverse
+
+    x, c, d = symdiff.symbols("x c d")
+    f = symdiff.sin(x) * (c * symdiff.sigmoid(x * 2 + d) + d * symdiff.exp(c * symdiff.sin(x))
+                          + c * (x + 1))
+    program = lower(f)
+    live = depends_on(program, range(len(program.inputs)))
+    symbolic = reverse(program, program.nodes, [(program.output_slots[0], symdiff.Constant(1))],
+                       EXPRESSIONS, live)
+    point = {x: 0.3, c: -1.2, d: 0.7}
+    values = program.values([point[s] for s in program.inputs], lambda k: float(k.value),
+                            lambda op, a: op.evaluate(*a))
+    numeric = reverse(program, values, [(program.output_slots[0], 1.0)], FLOATS, live)
+    for s, n in zip(symbolic, numeric, strict=True):
+        assert (s is None) == (n is None)
+        if s is not None:
+            assert isinstance(s, symdiff.Expr)
+            assert abs(s.evaluate(point) - n) < 1e-12 * max(1.0, abs(n))
+    leaves = reverse(program, program.nodes, [(program.output_slots[0], symdiff.Constant(1))],
+                     EXPRESSIONS, live, leaves_only=True)
+    assert any(isinstance(a, tuple) for a in leaves)  # pairs were deferred in this sweep
+    assert leaves[:program.first_equation_slot] == symbolic[:program.first_equation_slot]
