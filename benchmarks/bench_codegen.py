@@ -36,8 +36,10 @@ Peers that are not installed are skipped with a message (``pip install -e ".[ben
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import gc
+import inspect
 import json
 import math
 import operator
@@ -473,6 +475,65 @@ def goals(rows: list[Row], ratios: dict[str, float], groups: dict[str, str]) -> 
     return "\n".join(lines)
 
 
+def count_operations(source: str) -> dict[str, int]:
+    """Operations in the generated function (the largest ``def`` of ``source``, not its
+    helpers): arithmetic (``+ - * / **``, a minus that is not part of a number) and calls
+    (``exp``, symdiff's ``_sigmoid``), by kind and in total."""
+    counts: dict[str, int] = {}
+    defs = [n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef)]
+    body = max(defs, key=lambda d: len(d.body))
+    for node in ast.walk(body):
+        if isinstance(node, ast.BinOp):
+            kind = type(node.op).__name__
+        elif isinstance(node, ast.UnaryOp) and not isinstance(node.operand, ast.Constant):
+            kind = "neg"
+        elif isinstance(node, ast.Call):
+            func = node.func
+            kind = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "call")
+        else:
+            continue
+        counts[kind] = counts.get(kind, 0) + 1
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def w3_focus(rounds: int, quick: bool) -> str:
+    """Issue 15 item 5b: symdiff's compiled W3 gradient (``math``) against SymPy's
+    ``lambdify(cse=True)``, in alternating rounds (each a calibrated batch of calls, ≥ 0.1 s),
+    the median of the per-round ratios, and both functions' operation counts."""
+    import sympy
+
+    loss = workloads.network_loss(hidden=2, points=3) if quick else workloads.network_loss()
+    point = [loss.at[a] for a in loss.wrt]
+    ours = symdiff.lambdify(loss.wrt, symdiff.grad(loss.expr, loss.wrt))
+    F = symdiff.to_sympy(loss.expr)
+    A = [symdiff.to_sympy(a) for a in loss.wrt]
+    theirs = sympy.lambdify(A, [sympy.diff(F, a) for a in A],
+                            modules=[{"sigmoid": FLOAT.sigmoid}, "math"], cse=True)
+    ref = floats(ours(*point))
+    err = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(floats(theirs(*point)), ref,
+                                                            strict=True))
+    target = 0.005 if quick else 0.1
+    numbers = [_calibrate(f, point, target) for f in (ours, theirs)]
+    times: list[list[float]] = [[], []]
+    for r in range(rounds):
+        for k in ((0, 1) if r % 2 == 0 else (1, 0)):
+            times[k].append(_run((ours, theirs)[k], point, numbers[k]) / numbers[k])
+    ratios = sorted(t / o for o, t in zip(times[0], times[1], strict=True))
+    counts = [count_operations(ours.source), count_operations(inspect.getsource(theirs))]
+    kinds = sorted({k for c in counts for k in c if k != "total"})
+    lines = [f"{loss.name}: {rounds} alternating rounds, SymPy/symdiff per call = "
+             f"**{statistics.median(ratios):.2f}×** (range {ratios[0]:.2f}–{ratios[-1]:.2f}); "
+             f"largest difference between the two gradients {err:.1e}", "",
+             "| tool | median per call | operations | " + " | ".join(kinds) + " |",
+             "|---|---|---|" + "---|" * len(kinds)]
+    for tool, t, c in zip(("symdiff math", "SymPy lambdify (cse)"), times, counts,
+                          strict=True):
+        lines.append(f"| {tool} | {_time(statistics.median(t))} | {c['total']} | "
+                     + " | ".join(str(c.get(k, 0)) for k in kinds) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, short timings")
@@ -480,7 +541,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds SymPy may take to build one gradient (default 60; 10 "
                              "with --quick)")
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--w3", type=int, metavar="ROUNDS",
+                        help="only W3's gradient, symdiff math against SymPy lambdify(cse), "
+                             "in alternating rounds, with both operation counts")
     options = parser.parse_args(argv)
+    if options.w3:
+        print(w3_focus(options.w3, options.quick))
+        return 0
     sympy_budget = options.budget or (10.0 if options.quick else 60.0)
     os.environ.setdefault("SYMDIFF_CACHE", os.path.join(tempfile.gettempdir(),
                                                         "symdiff-bench-cache"))
