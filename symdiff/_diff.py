@@ -36,12 +36,17 @@ from ._sparsity import (
     recover_symmetric,
 )
 from ._sweeps import EXPRESSIONS, depends_on, forward, reverse
+from ._util import gc_paused
 
 __all__ = ["diff", "grad", "jacobian", "hessian", "local_partial", "derivative_table", "hvp",
            "JacobianRows", "jacobian_costs", "JACOBIAN_METHODS"]
 
 _ZERO = Constant(0)
 _ONE = Constant(1)
+#: Every pass here runs with the cyclic collector paused: it builds nodes, which make no
+#: cycles, so a collection during it would traverse them for nothing (tests/test_collector.py
+#: checks that no pass leaves cyclic garbage).
+_PASS = gc_paused()
 
 
 def local_partial(node: Expr, index: int) -> Expr:
@@ -74,6 +79,7 @@ def _derivative(expr: Expr, var: Symbol) -> Expr:
     return _ZERO if result is None else result
 
 
+@_PASS
 def derivative_table(expr: Expr, var: Symbol) -> dict[Expr, Expr]:
     """The forward sweep's table: the derivative of every node of ``expr`` with respect
     to ``var``, so ``table[e] is diff(e, var)`` for every subexpression ``e``. One pass gives
@@ -111,6 +117,7 @@ def _variables(spec: Sequence[Any]) -> list[tuple[Symbol, int]]:
     return variables
 
 
+@_PASS
 def diff(expr: Any, *spec: Any) -> Expr:
     """The derivative of ``expr``: ``diff(e, x)``, ``diff(e, x, 3)`` (third derivative),
     ``diff(e, x, y)`` (mixed partial), ``diff(e, x, 2, y)``.
@@ -135,6 +142,7 @@ def diff(expr: Any, *spec: Any) -> Expr:
     return result
 
 
+@_PASS
 def grad(expr: Any, variables: Iterable[Any] | None = None) -> Formulas:
     """All partial derivatives of ``expr`` by symbolic reverse mode (one backward sweep).
 
@@ -245,6 +253,7 @@ def jacobian_costs(exprs: Iterable[Any], variables: Iterable[Any]) -> dict[str, 
             "colors": n_colors}
 
 
+@_PASS
 def jacobian(exprs: Iterable[Any], variables: Iterable[Any], *, sparse: bool = False,
              method: str = "reverse") -> Any:
     """Rows of partial derivatives, one row per expression.
@@ -308,6 +317,7 @@ def jacobian(exprs: Iterable[Any], variables: Iterable[Any], *, sparse: bool = F
     return jac
 
 
+@_PASS
 def hessian(expr: Any, variables: Iterable[Any], *, sparse: bool = False) -> Any:
     """The matrix of second partial derivatives (the Jacobian of the gradient), built
     forward over reverse: the gradient by one reverse sweep, then one forward sweep over it per
@@ -374,6 +384,7 @@ def _dense_hessian(expr: Any, wrt: Sequence[Symbol]) -> tuple[tuple[Expr, ...], 
     return tuple(tuple(row) for row in rows)
 
 
+@_PASS
 def hvp(expr: Any, variables: Iterable[Any], vector: Iterable[Any]) -> tuple[Expr, ...]:
     """The Hessian-vector product ``∇²f · v`` by forward-over-reverse on the graph: the
     gradient by one reverse sweep, then one forward sweep over the gradient's program with
