@@ -94,3 +94,24 @@ def test_bench_build_quick_runs() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| checkout | gc | W1 diff n=100 | W3 grad | W4 grad d=100 |" in done.stdout
     assert done.stdout.count("(1.000x)") >= 3
+
+
+def _quick(script: str, *args: str) -> str:
+    root = SCRIPT.parent.parent
+    done = subprocess.run([sys.executable, str(SCRIPT.parent / script), *args, "--quick"],
+                          capture_output=True, text=True, timeout=300, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_issue15_speed_benchmarks_quick_run() -> None:
+    """The issue-15 measurements: W3 diff ×31 against SymPy (interleaved), W3's compiled
+    gradient with operation counts, the W3 Hessian against CasADi, the per-node floor."""
+    out = _quick("bench_diff.py", "--interleaved", "2")
+    assert "| W3 network loss (7 parameters) | sigmoid (7) |" in out
+    out = _quick("bench_codegen.py", "--w3", "2")
+    assert "| symdiff math |" in out and "| SymPy lambdify (cse) |" in out
+    out = _quick("bench_nodes.py", "hessian", "--rounds", "1")
+    assert "| sigmoid | symdiff |" in out
+    out = _quick("bench_nodes.py", "floor", "--rounds", "1")
+    assert "| key tuple |" in out and "| mul(a, b) (folding checks) | " in out
