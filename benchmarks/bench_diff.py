@@ -59,7 +59,12 @@ from _peers import load_peer  # benchmarks/_peers.py: scripts run from this fold
 import symdiff
 from symdiff import workloads
 from symdiff._evaluation import evaluate_many
-from symdiff._program import forget_lowerings
+
+try:
+    from symdiff._program import forget_lowerings
+except ImportError:  # checkouts from before lowerings were remembered (a before/after run)
+    def forget_lowerings() -> None:
+        pass
 from symdiff._traversal import toposort
 from symdiff.interop import rebuild
 
