@@ -15,8 +15,8 @@ the whole matrix; CasADi's ``Function.n_nodes()`` of the matrix as a function.
 
 **floor** times making n new nodes ``x_k * y`` (distinct keys), one step of the constructor
 more in each row: the key tuple alone; with the intern table's look-up (a miss); with the
-slotted object; with its weak reference and the table's insert (the whole of ``_make``,
-inlined); the ``_make`` call; the public ``mul`` (its folding checks). Then what a pass pays
+slotted object; with its weak reference and the table's insert (the whole of ``make_node``,
+inlined); the ``make_node`` call; the public ``mul`` (its folding checks). Then what a pass pays
 per node it builds (``grad`` of the nested sine, W4, whose gradient has 2 new nodes per
 sine), and CasADi's time per node for the same gradient (``casadi.gradient``: C++) and for
 building its function node by node from Python. Rounds alternate, times are medians of
@@ -38,8 +38,9 @@ from bench_diff import EXPANDED, Budget, FreshGraphs, convert, time_builds
 
 import symdiff
 from symdiff import workloads
-from symdiff._expr import Expr, _make, mul
+from symdiff._expr import mul
 from symdiff._intern import DEAD, ON_DEATH, SWEEP_BATCH, TABLE, InternRef, settle, sweep
+from symdiff._nodes import Expr, make_node
 from symdiff._ops import MUL
 from symdiff._program import forget_lowerings
 from symdiff._traversal import toposort
@@ -117,7 +118,7 @@ def _steps(xs: list[Expr], y: Expr) -> dict[str, Callable[[], list[Any]]]:
             out.append(node)
         return out
 
-    def register() -> list[Any]:  # _make, inlined
+    def register() -> list[Any]:  # make_node, inlined
         get, new, setdefault = TABLE.get, object.__new__, TABLE.setdefault
         out = []
         for x in xs:
@@ -134,14 +135,14 @@ def _steps(xs: list[Expr], y: Expr) -> dict[str, Callable[[], list[Any]]]:
         return out
 
     def make() -> list[Any]:
-        return [_make(MUL, (x, y)) for x in xs]
+        return [make_node(MUL, (x, y)) for x in xs]
 
     def public() -> list[Any]:
         return [mul(x, y) for x in xs]
 
     return {"key tuple": key, "+ table look-up (miss)": lookup,
-            "+ slotted object": obj, "+ weak reference and insert (= _make inlined)": register,
-            "_make(op, args) call": make, "mul(a, b) (folding checks)": public}
+            "+ slotted object": obj, "+ weak reference and insert (= make_node inlined)": register,
+            "make_node(op, args) call": make, "mul(a, b) (folding checks)": public}
 
 
 def _timed(build: Callable[[], Any]) -> float:
