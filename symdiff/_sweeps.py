@@ -266,8 +266,8 @@ def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple
         rule = op.vjp if vjp_rule is None else vjp_rule(op)
         scale = None
         if symbolic and bar.__class__ is tuple:  # a deferred symbol factor (see _scaled)
-            if rule is None and (op is ADD or op is SUB or len(args) == 1
-                                 or _one_live(args, live)):
+            if rule is None and (len(args) == 1 or _one_live(args, live) or (
+                    (op is ADD or op is SUB) and _merges(program, primal, args, live))):
                 scale, bar = bar  # it travels on: what this node sends on is scaled alike
             else:
                 bar = adjoint[out] = mul(bar[1], bar[0])
@@ -340,8 +340,28 @@ def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple
 # term into bar alone, and adds pairs of the same c as pairs. The symbol is multiplied in
 # once, where contributions of different factors meet or at the end: Σⱼ c·tⱼ becomes
 # c·Σⱼ tⱼ. On the network loss W3 this takes the output weight cᵢ out of the sums over the
-# data points (200 products of 2,855 nodes); it never adds a multiplication, since a pair
-# is resolved before a node would send it to two operands.
+# data points (200 products of 2,855 nodes). A pair is resolved before a node would send it
+# to two operands, except by a sum whose operands can merge it (see _merges), so that it does
+# not add multiplications where no sum of its terms forms.
+
+
+def _merges(program: Program, primal: Sequence[Any], args: tuple[int, ...],
+            live: Sequence[bool]) -> bool:
+    """Whether a pair a sum sends to each of its live operands may meet pairs of the same
+    factor there, so that the copies cost nothing: every live operand is read more than
+    once, or passes the pair on (one live operand of its own) to a slot that is. Else the
+    sum multiplies the factor in once, as the sweep without pairs would."""
+    uses = program.uses
+    first = program.first_equation_slot
+    for a in args:
+        if not live[a] or uses[a] > 1:
+            continue
+        if a < first:
+            return False
+        inner = [b for b in program.arg_slots[a - first] if live[b]]
+        if len(inner) != 1 or uses[inner[0]] < 2 or primal[a].op.vjp is not None:
+            return False
+    return True
 
 
 def _one_live(args: tuple[int, ...], live: Sequence[bool]) -> bool:
