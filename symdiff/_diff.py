@@ -24,7 +24,7 @@ from typing import Any
 
 from ._errors import DifferentiationError
 from ._expr import SYMBOLIC as _SYMBOLIC_F
-from ._expr import Constant, Expr, Symbol, as_expr, as_symbol
+from ._expr import Constant, Expr, Symbol, as_expr, as_roots, as_symbol
 from ._printing import Formulas
 from ._program import Program, lower
 from ._sparsity import (
@@ -214,7 +214,7 @@ def jacobian_costs(exprs: Iterable[Any], variables: Iterable[Any]) -> dict[str, 
     >>> costs["colors"], costs["compressed"] < costs["forward"]
     (2, True)
     """
-    roots = list(exprs)
+    roots = list(as_roots(exprs))
     wrt = check_variables(variables)
     program = lower(roots)
     slot = {s: k for k, s in enumerate(program.inputs)}

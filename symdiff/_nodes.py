@@ -272,7 +272,9 @@ def as_expr(value: Any) -> Expr:
     strings are not accepted (use :func:`symdiff.parse`)."""
     node = coerce(value)
     if node is None:
-        hint = " (use symdiff.parse for text)" if isinstance(value, str) else ""
+        hint = (" (use symdiff.parse for text)" if isinstance(value, str) else
+                " (a tensor expression: symdiff.scalarize(e) gives its scalar entries, and "
+                "symdiff.tensor.node_count(e) its size)" if hasattr(value, "shape") else "")
         raise ConversionError(f"cannot make an expression from {value!r}{hint}")
     return node
 
@@ -301,7 +303,9 @@ def as_roots(exprs: Roots) -> tuple[Expr, ...]:
     """
     if isinstance(exprs, Expr):
         return (exprs,)
-    if isinstance(exprs, str) or not hasattr(exprs, "__iter__"):
+    # getattr, not hasattr: tensor expressions set __iter__ = None (as NumPy's 0-d arrays
+    # refuse iteration) and must reach as_expr's message, not a TypeError from iter().
+    if isinstance(exprs, str) or getattr(exprs, "__iter__", None) is None:
         return (as_expr(exprs),)  # a number; anything else raises ConversionError
     return tuple(as_expr(item) for item in flatten(cast(Iterable[Any], exprs)))
 

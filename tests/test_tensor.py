@@ -163,6 +163,17 @@ def test_bad_values_and_arguments_raise_symdiffs_errors():
     assert sd.sum(M, axis=np.int64(1)) is sd.sum(M, axis=1)  # NumPy's integers are axes
 
 
+def test_scalar_tools_given_a_tensor_expression_say_what_to_use_instead():
+    # Were a bare TypeError ("'TensorExpr' object is not iterable") from as_roots, to_sympy
+    # and jacobian_costs: tensor expressions refuse iteration with __iter__ = None.
+    e = M @ x
+    for tool in (sd.dag_size, sd.tree_size, sd.cse, sd.op_counts, sd.to_sympy,
+                 lambda t: sd.jacobian_costs(t, [sd.Symbol("y")])):
+        with pytest.raises(sd.ConversionError, match="scalarize"):
+            tool(e)
+    assert sd.dag_size(sd.scalarize(e)) > 0
+
+
 def test_the_elementwise_hook_takes_every_operand():
     # The core's multi-argument functions (atan2, hypot, max, where, …) reach tensors through
     # this hook once symdiff.call hands them over (today it does for one argument).

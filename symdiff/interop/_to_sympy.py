@@ -59,7 +59,7 @@ def rebuild(exprs: Any, symbol: Callable[[Symbol], Any],
     >>> rebuild(symdiff.parse("x*sin(x)"), lambda s: 2.0, function=lambda op: math.sin)
     1.8185948536513634
     """
-    single = isinstance(exprs, Expr) or not hasattr(exprs, "__iter__")
+    single = isinstance(exprs, Expr) or getattr(exprs, "__iter__", None) is None
     roots = (as_expr(exprs),) if single else tuple(as_expr(e) for e in exprs)
     builders: dict[_ops.Op, Callable[..., Any]] = {}
     out: dict[Expr, Any] = {}
@@ -89,7 +89,7 @@ _MAX_SYMPY_POWER_BITS = 1 << 20
 
 
 def _check_exact_powers(exprs: Any) -> None:
-    single = isinstance(exprs, Expr) or not hasattr(exprs, "__iter__")
+    single = isinstance(exprs, Expr) or getattr(exprs, "__iter__", None) is None
     roots = (as_expr(exprs),) if single else tuple(as_expr(e) for e in exprs)
     for node in toposort(roots):
         if node.op is not _ops.POW:
