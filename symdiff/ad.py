@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._errors import DomainError, MissingValueError, SymdiffError
-from ._evaluation import IEEE_FLOAT, program_values, resolve_values
+from ._evaluation import FLOAT_ERRORS, IEEE_FLOAT, program_values, resolve_values
 from ._expr import Expr, ExprLike, Point, Roots, Symbol, as_expr, as_roots, as_symbol
 from ._ops import CONST, SYMBOL
 from ._printing import number_text, render_with_names
@@ -35,14 +35,12 @@ from ._util import short_number
 __all__ = ["Tape", "jvp", "vjp", "gradient", "adjoints", "forward_trace", "reverse_trace",
            "TraceStep", "ForwardTrace", "ReverseTrace"]
 
-_MATH_ERRORS = (ZeroDivisionError, OverflowError, ValueError)
-
 
 def _partial(op: Any, index: int, args: tuple[float, ...], out: float) -> float:
     """The op's local partial ∂out/∂args[index] on floats; math errors → DomainError."""
     try:
         return float(op.partials[index](IEEE_FLOAT, *args, out))
-    except _MATH_ERRORS:
+    except FLOAT_ERRORS:
         shown = ", ".join(map(repr, args))
         raise DomainError(f"the local derivative of {op.name} with respect to argument {index} is "
                           f"undefined at {shown}") from None
@@ -146,7 +144,7 @@ class Tape:
         seeds = [(i, t) for i, t in enumerate(self._direction(direction)) if t != 0.0]
         try:
             return vals, forward(self.program, vals, seeds, FLOATS)
-        except _MATH_ERRORS:
+        except FLOAT_ERRORS:
             self._fail(vals)
             raise
 
@@ -155,7 +153,7 @@ class Tape:
         seeds = list(zip(self._out, cotangents, strict=True))
         try:
             return reverse(self.program, vals, seeds, FLOATS, self._live)
-        except _MATH_ERRORS:
+        except FLOAT_ERRORS:
             self._fail(vals)
             raise
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from ._diff import diff
 from ._errors import DomainError, EvaluationError, MissingValueError, SymdiffError
-from ._evaluation import program_values, resolve_values
+from ._evaluation import FLOAT_ERRORS, program_values, resolve_values
 from ._expr import FUNCTION_BUILDERS, Expr, Symbol, as_expr, as_symbol, free_symbols
 from ._figures import save_figure
 from ._program import lower
@@ -98,7 +98,7 @@ def _checked(f: Callable[..., Any]) -> Callable[..., float]:
             result = f(*args)
         except SymdiffError:
             raise
-        except (ZeroDivisionError, OverflowError, ValueError) as exc:
+        except FLOAT_ERRORS as exc:
             raise DomainError(f"the function is undefined at {args[0]!r}: {exc}") from None
         try:
             return float(result)
