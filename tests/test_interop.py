@@ -66,6 +66,16 @@ def test_sigmoid_in_sympy_differentiates_and_evaluates():
     assert float(s.subs(x, 0)) == 0.5
 
 
+def test_a_product_over_a_power_sympy_reads_as_a_sigmoid_converts():
+    # c/(exp(w) + 1): the factor (exp(w) + 1)**-1 is recognised whole as sigmoid(-w), so its
+    # base is never converted; reading it as a denominator raised a bare KeyError.
+    c, w = sympy.symbols("c w")
+    assert str(from_sympy(c / (sympy.exp(w) + 1))) == "c*sigmoid(-w)"
+    loss = symdiff.workloads.network_loss(expanded=True)  # W3 in SymPy's form, and back
+    back = from_sympy(to_sympy(loss.expr))
+    assert close(back.evaluate(loss.at), loss.expr.evaluate(loss.at))
+
+
 @pytest.mark.parametrize("bad", [
     # f(x) is an undefined function now (symdiff.Function); one named like a constant is not
     sympy.oo, sympy.I, sympy.zoo, sympy.Function("E")(sympy.Symbol("x")),

@@ -38,7 +38,10 @@ def _from_mul(args: list[Any], convert: dict[Any, Expr]) -> Expr:
     numerator: Expr = Constant(1)
     denominator: Expr = Constant(1)
     for arg in args:
-        if isinstance(arg, sympy.Pow) and arg.exp.is_Rational and arg.exp.is_negative:
+        # A factor 1/b goes to the denominator, unless the whole power was recognised as an
+        # op of its own (1/(exp(w) + 1) is sigmoid(-w)): then its base was never converted.
+        if (isinstance(arg, sympy.Pow) and arg.exp.is_Rational and arg.exp.is_negative
+                and arg.base in convert):
             denominator = mul(denominator, _power(convert[arg.base], -arg.exp, convert))
         elif isinstance(arg, sympy.Rational) and not isinstance(arg, sympy.Integer):
             numerator = mul(numerator, Constant(int(arg.p)))
