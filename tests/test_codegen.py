@@ -517,3 +517,18 @@ def test_benchmark_quick_run():
                            "--quick"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "symdiff math" in done.stdout and "goal" in done.stdout
+
+
+def test_the_math_backend_writes_the_sigmoid_out_with_the_evaluators_floats():
+    # Its own template (Backend.code): no helper call per sigmoid (a fifth of W3's gradient's
+    # time); both branches of the helper in one conditional, so the floats are the same.
+    x = symdiff.Symbol("x")
+    f = symdiff.lambdify([x], symdiff.sigmoid(x))
+    assert "_sigmoid" not in f.source and " if x >= 0 else " in f.source
+    points = [0.0, -0.0, 1e-300, -1e-300, 3.5, -3.5, 36.7, -36.7, 709.8, -709.8, 745.2,
+              -745.2, 1e308, -1e308, *(k / 7 - 60 for k in range(841))]
+    for p in points:
+        assert f(p) == symdiff.sigmoid(x).evaluate(x=p), p
+    assert math.isnan(f(math.nan))
+    numpy_source = symdiff.lambdify([x], symdiff.sigmoid(x), backend="numpy").source
+    assert "_sigmoid" in numpy_source  # the other backends keep their helpers

@@ -329,7 +329,14 @@ _JAX_SIGMOID = '''def _sigmoid(x):
 
 #: Python floats: the evaluator's numbers bit for bit, and where Python's arithmetic raises
 #: (OverflowError, a domain error) the evaluator's rule: ±inf, or a DomainError.
-MATH = Backend("math", "math", ("math", "numpy"), recovers=True)
+# The sigmoid written out, the helper's two branches as one conditional expression (the same
+# floats bit for bit): a Python call per sigmoid cost about a fifth of the network gradient's
+# time (issue 15, docs/benchmarks.md). numba keeps the helper (it cannot type a conditional
+# inside a returned tuple).
+_MATH_SIGMOID = ("(1.0 / (1.0 + {m}.exp(-{0})) if {0} >= 0 "
+                 "else {m}.exp({0}) / (1.0 + {m}.exp({0})))")
+MATH = Backend("math", "math", ("math", "numpy"), recovers=True,
+               code={"sigmoid": _MATH_SIGMOID})
 #: NumPy arrays with broadcasting; nan/inf and NumPy's warnings outside the domain.
 NUMPY = Backend("numpy", "numpy", ("numpy", "math"), family="numpy", arrays=True,
                 prologue="{p} = {m}.asarray({p}, {m}.float64)", constant="{m}.float64({0})")
