@@ -57,3 +57,20 @@ def test_interning_keeps_the_order_of_operands():
         a, b = symdiff._expr.apply(op, x, y), symdiff._expr.apply(op, y, x)
         assert a is not b and a.args == (x, y) and b.args == (y, x), op.name
     assert (x - y).evaluate(at) == -(y - x).evaluate(at) != 0
+
+
+def test_every_mutation_still_applies_exactly_once():
+    # A refactor that rewrites the mutated lines leaves the mutation matching nothing, and
+    # tools/mutate.py would then report it neither killed nor alive (the reverse sweep's
+    # accumulation mutation matched nothing after the sweep changed).
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "tools"))
+    try:
+        import mutate
+    finally:
+        sys.path.remove(str(root / "tools"))
+    counts = {m.name: (root / m.path).read_text().count(m.old) for m in mutate.MUTATIONS}
+    assert counts == dict.fromkeys(counts, 1)

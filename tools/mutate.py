@@ -88,8 +88,8 @@ MUTATIONS = [
              "the reverse sweep overwrites an adjoint instead of adding to it",
              "symdiff/_sweeps.py",
              "            adjoint[a] = contribution if previous is None else "
-             "add_(previous, contribution)\n    return adjoint",
-             "            adjoint[a] = contribution\n    return adjoint",
+             "add_(previous, contribution)\n    if pairs:",
+             "            adjoint[a] = contribution\n    if pairs:",
              ("tests/test_oracles.py", "tests/test_ad.py")),
     Mutation("forward-first-term-only",
              "the forward sweep keeps only the first argument's term",
