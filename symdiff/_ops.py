@@ -1,4 +1,5 @@
-"""The table of operations: every fact about an op lives in its one entry.
+"""The table of operations: every fact about an op lives in its one entry (the record and the
+registry are :mod:`symdiff._op`; this module makes the built-in entries).
 
 Each :class:`Op` declares its arity, how to evaluate it on floats, its local partial derivatives,
 its text and LaTeX forms, its Python and NumPy code, its render label and its SymPy name. The
@@ -18,92 +19,38 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from . import _special
-from ._errors import DifferentiationError, SymdiffError
+from ._errors import DifferentiationError
+from ._op import (
+    ALIASES,
+    BUILTIN,
+    CONSTANTS,
+    FLOAT,
+    FUNCTIONS,
+    OPS,
+    PREC_ADD,
+    PREC_AND,
+    PREC_ATOM,
+    PREC_CMP,
+    PREC_MUL,
+    PREC_NEG,
+    PREC_OR,
+    PREC_POW,
+    Op,
+    Rule,
+    get_op,
+    on_register,
+    register_op,
+    unregister_op,
+)
+from ._op import register_function as _function
 
-__all__ = ["Op", "OPS", "FUNCTIONS", "CONSTANTS", "ALIASES", "FLOAT", "register_op", "get_op",
-           "on_register", "unregister_op", "PREC_OR", "PREC_AND", "PREC_CMP", "PREC_ADD",
-           "PREC_MUL", "PREC_NEG", "PREC_POW", "PREC_ATOM"]
-
-# Printing precedences: higher binds tighter. Arithmetic is Python's; ``&`` and ``|`` bind
-# looser than comparisons (like Python's ``and``/``or``), so ``x > 0 & x < 1`` means what it says.
-PREC_OR = 2
-PREC_AND = 4
-PREC_CMP = 6
-PREC_ADD = 10
-PREC_MUL = 20
-PREC_NEG = 30
-PREC_POW = 40
-PREC_ATOM = 100
-
-Rule = Callable[..., Any]
-
-
-@dataclass(frozen=True, eq=False)
-class Op:
-    """One operation. Instances are compared by identity; ``name`` is unique in :data:`OPS`.
-
-    kind: ``"leaf"`` (symbol, number, or a named constant such as ``pi``, whose ``evaluate()``
-    gives its float), ``"infix"`` (binary operator), ``"prefix"`` (unary minus) or
-    ``"function"`` (called by name, e.g. ``sin(x)``, ``atan2(y, x)``).
-    evaluate: the float implementation (raises ValueError/ZeroDivisionError/OverflowError
-    outside the domain; callers translate these to :class:`symdiff.DomainError`).
-    partials: one rule per argument, ``rule(F, *args, out) -> ∂out/∂arg``.
-    text: the infix symbol (``"+"``) or the function name.
-    latex: a ``str.format`` template over the operands' LaTeX.
-    latex_delimits: per operand, whether the LaTeX template already delimits it (no parens).
-    python / numpy: ``str.format`` templates over operand code; ``{m}`` is the math/numpy module
-    alias. ``helper`` is the source of a helper function the template calls, if any.
-    exact: exact values at exact arguments, used for folding (``exp(0) → 1``); a named
-    constant's key is its name (``log(E) → 1``).
-    fold: a construction-time rewrite ``fold(F, *args) -> expression or None`` (e.g.
-    ``where(1, a, b) → a``).
-    variants: other argument counts, ``{count: rule(F, *args)}`` building the expression
-    (``log(x, base) = log(x)/log(base)``).
-    aliases: other spellings the parser accepts (SymPy's ``Abs``, NumPy's ``arctan``).
-    family: the family of an op made on demand (undefined functions), "" for table ops.
-    """
-
-    name: str
-    arity: int
-    kind: str
-    evaluate: Callable[..., float]
-    partials: tuple[Rule, ...]
-    text: str
-    latex: str
-    precedence: int = PREC_ATOM
-    latex_delimits: tuple[bool, ...] = ()
-    python: str = ""
-    numpy: str = ""
-    helper: str = ""
-    numpy_helper: str = ""
-    label: str = ""
-    sympy: str | None = None
-    exact: dict[Any, Any] = field(default_factory=dict)
-    doc: str = ""
-    # Whole JVP / VJP rules, for ops whose chain rule is not "partial times tangent" (the
-    # sweeps derive both from ``partials`` when these are None): jvp(F, args, out, tangents)
-    # and vjp(F, args, out, adjoint) -> one contribution (or None) per argument.
-    jvp: Callable[..., Any] | None = None
-    vjp: Callable[..., Any] | None = None
-    # How the parser groups a chain of this infix operator: a - b - c is (a - b) - c, but
-    # a ** b ** c is a ** (b ** c).
-    right_associative: bool = False
-    fold: Callable[..., Any] | None = None
-    variants: dict[int, Rule] = field(default_factory=dict)
-    aliases: tuple[str, ...] = ()
-    # A family of ops made on demand rather than listed in the table (``"undefined"``: the
-    # undefined functions f, k and their derivative ops, symdiff/_undefined.py). A consumer's
-    # table holds one entry per family; the family's ops have no numeric value and no code.
-    family: str = ""
-
-    def __repr__(self) -> str:
-        return f"<op {self.name}>"
-
+# The registry's names too, so that every reader of the table keeps importing from here.
+__all__ = ["Op", "Rule", "OPS", "FUNCTIONS", "CONSTANTS", "ALIASES", "FLOAT", "register_op",
+           "get_op", "on_register", "unregister_op", "PREC_OR", "PREC_AND", "PREC_CMP",
+           "PREC_ADD", "PREC_MUL", "PREC_NEG", "PREC_POW", "PREC_ATOM"]
 
 # --- helpers of the rules (the float implementations the math module lacks are _special's) --
 
@@ -123,106 +70,6 @@ def _is_number(a: Any) -> bool:
 def _pow(x: float, y: float) -> float:
     # math.pow raises ValueError for (-8) ** (1/3) where ** would return a complex number.
     return math.pow(x, y)
-
-
-OPS: dict[str, Op] = {}
-FUNCTIONS: dict[str, Op] = {}
-#: Named constants (``pi``, ``E``): leaves that evaluate to a float only when evaluated.
-CONSTANTS: dict[str, Op] = {}
-#: Other spellings of functions and constants → the op's name (``arctan`` → ``atan``).
-ALIASES: dict[str, str] = {}
-# Rules evaluated on floats (numeric forward/reverse AD) call F.<name>: this namespace maps each
-# op name to its float implementation.
-FLOAT = SimpleNamespace()
-# Consumers that keep a table of their own (function builders, the package namespace, …) hear
-# of every op, those registered before they subscribed and those registered after.
-_LISTENERS: list[Callable[[Op], None]] = []
-_FORGETTERS: list[Callable[[Op], None]] = []
-
-
-def on_register(listener: Callable[[Op], None],
-                forget: Callable[[Op], None] | None = None) -> None:
-    """Call ``listener(op)`` for every op in the table now and for every op registered later;
-    ``forget(op)`` when one is unregistered."""
-    _LISTENERS.append(listener)
-    if forget is not None:
-        _FORGETTERS.append(forget)
-    for op in list(OPS.values()):
-        listener(op)
-
-
-def unregister_op(name: str) -> Op:
-    """Remove the function ``name`` from the table and from every consumer's table (a
-    notebook cell that registers a function can then be run again). Built-in ops stay."""
-    op = get_op(name)
-    if op.kind != "function" or name in _BUILTIN:
-        raise SymdiffError(f"{name!r} is built in and cannot be unregistered")
-    for forget in _FORGETTERS:
-        forget(op)
-    del OPS[name]
-    FUNCTIONS.pop(name, None)
-    for alias in op.aliases:
-        ALIASES.pop(alias, None)
-    if hasattr(FLOAT, name):
-        delattr(FLOAT, name)
-    return op
-
-
-def register_op(op: Op) -> Op:
-    """Add ``op`` to the table (functions become callable as ``symdiff.<name>``, parseable,
-    printable, differentiable, compilable and renderable). Returns the op."""
-    if op.name in OPS:
-        raise SymdiffError(f"an op named {op.name!r} is already registered")
-    if op.kind not in ("leaf", "infix", "prefix", "function"):
-        raise SymdiffError(f"unknown op kind {op.kind!r}")
-    if op.kind != "leaf" and len(op.partials) != op.arity:
-        raise SymdiffError(f"op {op.name!r} needs one partial rule per argument")
-    taken = [a for a in op.aliases if a in OPS or a in ALIASES]
-    if taken:
-        raise SymdiffError(f"op {op.name!r}: the alias {taken[0]!r} is already taken")
-    OPS[op.name] = op
-    if op.kind != "leaf":
-        setattr(FLOAT, op.name, op.evaluate)
-    if op.kind == "function":
-        FUNCTIONS[op.name] = op
-    if op.kind == "leaf" and op.name not in ("symbol", "const"):
-        CONSTANTS[op.name] = op
-        setattr(FLOAT, op.name, op.evaluate())  # rules write F.pi, a float here
-    ALIASES.update(dict.fromkeys(op.aliases, op.name))
-    for listener in _LISTENERS:
-        listener(op)
-    return op
-
-
-def get_op(name: str) -> Op:
-    """The op called ``name``; raises :class:`SymdiffError` for an unknown name."""
-    try:
-        return OPS[name]
-    except KeyError:
-        raise SymdiffError(f"unknown op {name!r}") from None
-
-
-def _function(name: str, evaluate: Callable[..., float], partial: Rule | tuple[Rule, ...],
-              latex: str, *, python: str | None = None, numpy: str | None = None,
-              helper: str = "", numpy_helper: str = "", sympy: str | None = None,
-              exact: dict | None = None, fold: Callable[..., Any] | None = None,
-              variants: dict[int, Rule] | None = None, aliases: tuple[str, ...] = (),
-              doc: str = "") -> Op:
-    """Register a function ``name(x)``, or ``name(x, y, …)`` when ``partial`` is a tuple of
-    rules (one per argument). The code defaults to ``{m}.name(…)``, SymPy's counterpart to
-    ``sympy.<name>`` (a dotted path names another module; ``""`` means none: the bridge makes
-    a SymPy function from this entry)."""
-    partials = partial if isinstance(partial, tuple) else (partial,)
-    operands = ", ".join(f"{{{i}}}" for i in range(len(partials)))
-    return register_op(Op(
-        name=name, arity=len(partials), kind="function", evaluate=evaluate, partials=partials,
-        text=name, latex=latex, precedence=PREC_ATOM, latex_delimits=(True,) * len(partials),
-        python=python if python is not None else f"{{m}}.{name}({operands})",
-        numpy=numpy if numpy is not None else f"{{m}}.{name}({operands})",
-        helper=helper, numpy_helper=numpy_helper, label=name,
-        sympy=sympy if sympy is not None else name, exact=exact or {}, doc=doc, fold=fold,
-        variants=variants or {}, aliases=aliases,
-    ))
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -562,4 +409,4 @@ _function("where", lambda c, a, b: a if c != 0 else b,
 
 
 # What the table holds at import; unregister_op refuses these.
-_BUILTIN = frozenset(OPS)
+BUILTIN.update(OPS)
