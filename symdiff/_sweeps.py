@@ -310,11 +310,7 @@ def _reverse(program: Program, primal: Sequence[Any], cotangents: Iterable[tuple
                 if previous is None:
                     adjoint[a] = contribution
                 elif previous.__class__ is tuple or contribution.__class__ is tuple:
-                    if (previous.__class__ is contribution.__class__
-                            and previous[0] is contribution[0]):
-                        adjoint[a] = (previous[0], add(previous[1], contribution[1]))
-                    else:
-                        adjoint[a] = _scaled_sum(previous, contribution)
+                    adjoint[a] = _scaled_sum(previous, contribution)
                 else:
                     adjoint[a] = add(previous, contribution)
                 continue
