@@ -75,6 +75,20 @@ def test_register_op_refuses_bad_input():
         extend.register_op("sin3", math.sin)
 
 
+def test_compiling_a_function_without_code_for_a_backend_names_the_keyword_to_give():
+    # Was "generated code does not run: cannot import name 'gd' from 'math'".
+    extend.register_op("gd2", lambda v: 2 * math.atan(math.tanh(v / 2)),
+                       lambda F, a, out: 1 / F.cosh(a),
+                       numpy="2.0 * {m}.arctan({m}.tanh({0} / 2.0))")
+    try:
+        with pytest.raises(symdiff.SymdiffError, match=r"no code for the math backend.*math="):
+            symdiff.lambdify([X], symdiff.gd2(X))
+        assert symdiff.lambdify([X], symdiff.gd2(X), backend="numpy")(0.3) == pytest.approx(
+            2 * math.atan(math.tanh(0.15)))
+    finally:
+        extend.unregister_op("gd2")
+
+
 def _functions() -> list[symdiff.Op]:
     return [op for op in symdiff.OPS.values() if op.kind == "function"]
 

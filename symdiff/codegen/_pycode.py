@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import functools
 import numbers
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -218,6 +219,16 @@ class _Template:
             raise SymdiffError(f"op {op.name!r} has a bad {backend} template: "
                                f"{text!r}") from None
         self.imports = sorted(module_attributes(full, frozenset({self.module})))
+        # The default template {m}.<name> of an op registered without one: say so now, not
+        # as an ImportError from the generated code (a module not yet imported is checked
+        # when the code runs).
+        loaded = sys.modules.get(self.module)
+        missing = [a for a in self.imports if loaded is not None and not hasattr(loaded, a)]
+        if missing:
+            raise SymdiffError(
+                f"op {op.name!r} has no code for the {backend} backend: {self.module} has no "
+                f"{missing[0]!r}; give a template when registering it (register_op(..., "
+                f"{backend}=\"...\")) or with the backend's register")
         self.precedence = _precedence(tree)
         needs = [_TUPLE] * op.arity
         counts = [0] * op.arity
